@@ -1,0 +1,11 @@
+// The dns probe (see probes/dns/README.md).
+#pragma once
+#include "core/probe.hpp"
+
+#include <memory>
+
+namespace edgeprobe {
+
+std::unique_ptr<probe> make_dns_probe();
+
+} // namespace edgeprobe

@@ -1,0 +1,11 @@
+// The tcp probe (see probes/tcp/README.md).
+#pragma once
+#include "core/probe.hpp"
+
+#include <memory>
+
+namespace edgeprobe {
+
+std::unique_ptr<probe> make_tcp_probe();
+
+} // namespace edgeprobe

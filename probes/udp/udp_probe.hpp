@@ -1,0 +1,11 @@
+// The udp probe (see probes/udp/README.md).
+#pragma once
+#include "core/probe.hpp"
+
+#include <memory>
+
+namespace edgeprobe {
+
+std::unique_ptr<probe> make_udp_probe();
+
+} // namespace edgeprobe

@@ -1,0 +1,14 @@
+// The one clock every deadline and phase is measured on.
+#pragma once
+#include <chrono>
+
+namespace edgeprobe {
+
+using clock = std::chrono::steady_clock;
+
+// Milliseconds as a double with microsecond precision, as the result document wants.
+inline double to_ms(clock::duration d) {
+  return static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) / 1000.0;
+}
+
+} // namespace edgeprobe

@@ -1,0 +1,93 @@
+// THE closed list of reason codes: identifier, stable dotted code, and the hint
+// shown under a result — what an experienced network engineer would check next.
+// Add a code here (and to the README's table) or nowhere; tests assert on codes.
+// X(identifier, "code", "hint")
+#pragma once
+
+#define EDGEPROBE_REASONS(X) \
+  X(none, "", "") \
+  /* General */ \
+  X(check_needs_failed, "check.needs_failed", "Fix the check this one needs first; this result would only repeat its failure.") \
+  X(check_timeout, "check.timeout", "The whole check ran out of time. Raise `timeout` if the path is slow, or look at the phase named in the message: that is where the time went.") \
+  X(check_cancelled, "check.cancelled", "The run was interrupted (Ctrl-C or SIGTERM) before this check finished; run it again.") \
+  X(config_invalid, "config.invalid", "The check's options could not be used as given; correct the suite file.") \
+  X(internal_error, "internal.error", "This is a bug in edgeprobe, not a network fault. Please report it with the suite and the output of -v.") \
+  /* DNS */ \
+  X(dns_nxdomain, "dns.nxdomain", "The name does not exist in DNS. Check the spelling, and that the record is published in the zone the resolver sees (split-brain DNS: inside and outside answer differently).") \
+  X(dns_nodata, "dns.nodata", "The name exists but has no record of this type. Publish the record (A/AAAA/SRV), or ask for the type that is there.") \
+  X(dns_servfail, "dns.servfail", "The resolver could not get an answer: the authoritative servers are unreachable, lame, or DNSSEC validation failed. Try `dig +trace` and `dig +cd` against the same resolver.") \
+  X(dns_refused, "dns.refused", "The DNS server refused the query: it does not serve this zone or does not allow recursion for this client. Use a resolver that is allowed to answer for you.") \
+  X(dns_timeout, "dns.timeout", "The resolver did not answer in time. Check that UDP and TCP 53 reach it, and that it is running.") \
+  X(dns_unexpected_answer, "dns.unexpected_answer", "DNS answers, but not with what the check expects: a stale record, a wrong zone, or a different view of split-brain DNS.") \
+  X(dns_no_address, "dns.no_address", "The name has no address of the family asked for. Publish an A (or AAAA) record, or set `family`.") \
+  /* TCP */ \
+  X(tcp_refused, "tcp.refused", "A reset came back to the SYN: nothing listens on that port at that address, or a firewall rejects with RST. Check that the service is running and bound to this address, not only to 127.0.0.1.") \
+  X(tcp_timeout, "tcp.timeout", "No SYN-ACK came back: the SYNs were silently dropped by a firewall or security group on the path, or the replies are lost (asymmetric routing, an IPsec policy, a source-port filter). A capture on the server tells whether the SYN arrives.") \
+  X(tcp_host_unreachable, "tcp.host_unreachable", "A router reported the host unreachable (ICMP): the host is down or not on that subnet (no ARP answer). Check the address and the last-hop router.") \
+  X(tcp_net_unreachable, "tcp.net_unreachable", "A router reported the network unreachable (ICMP): a route is missing somewhere on the path. Trace the route towards the target.") \
+  X(tcp_admin_prohibited, "tcp.admin_prohibited", "A firewall or router rejected the connection administratively (ICMP 'communication administratively prohibited'). Find the ACL on the device named in the message.") \
+  X(tcp_no_route, "tcp.no_route", "This machine has no route to the target. Check its routing table and default gateway (`ip route get ADDRESS`).") \
+  X(tcp_local_ports_exhausted, "tcp.local_ports_exhausted", "This machine has no free ephemeral port (EADDRNOTAVAIL): the problem is the monitoring host itself. Look for connections piling up in TIME_WAIT (`ss -s`), widen net.ipv4.ip_local_port_range, or use `close: rst`.") \
+  X(tcp_reset, "tcp.reset", "The connection was established and then reset by the peer or a device in between: the service closed it abortively, or a firewall/IPS killed it after the handshake.") \
+  X(tcp_zero_window, "tcp.zero_window", "The peer advertises a zero receive window: the application on the server is not reading its socket (hung or overloaded).") \
+  X(tcp_small_mss, "tcp.small_mss", "The negotiated MSS is smaller than expected: a device on the path clamps MSS (VPN, IPsec, PPPoE). Large packets will fragment or stall if PMTU discovery is blocked.") \
+  X(tcp_source_port_blocked, "tcp.source_port_blocked", "Some source ports connect and others do not: a firewall, IPsec policy or host filter blocks by source port. Compare the blocked ports with the policies on both ends.") \
+  X(tcp_banner_mismatch, "tcp.banner_mismatch", "Something answers on the port, but not the service expected: a different application, a proxy, or a load balancer's default page.") \
+  X(tcp_unexpectedly_open, "tcp.unexpectedly_open", "The port is open although it must not be reachable from here. Close it on the firewall or stop the service.") \
+  X(tcp_unexpectedly_closed, "tcp.unexpectedly_closed", "The port answers with a reset although it was expected to be filtered (silently dropped). A host answers where a firewall was expected to drop.") \
+  /* UDP */ \
+  X(udp_port_unreachable, "udp.port_unreachable", "ICMP port unreachable came back: the host is up but nothing listens on that UDP port, or a firewall rejects it.") \
+  X(udp_no_response, "udp.no_response", "Silence: the datagrams were dropped by a firewall, or the service ignored what was sent. UDP cannot tell these apart; a capture on the server can.") \
+  X(udp_reply_mismatch, "udp.reply_mismatch", "An answer came, but not the one expected: a different service listens on that port.") \
+  X(udp_unexpectedly_open, "udp.unexpectedly_open", "The UDP port answered although it must not be reachable from here. Close it on the firewall or stop the service.") \
+  /* Path */ \
+  X(path_address_translated, "path.address_translated", "The far side saw a different source address or port than this host used: NAT or a proxy sits on the path. That matters for allow-lists on the far side.") \
+  /* TLS */ \
+  X(tls_not_tls, "tls.not_tls", "The peer did not answer with TLS: the port serves plain text, another protocol, or needs STARTTLS.") \
+  X(tls_handshake_failed, "tls.handshake_failed", "The TLS handshake failed with the alert named in the message: no common protocol version or cipher, or the server rejected something this client sent (SNI, ALPN).") \
+  X(tls_version_too_low, "tls.version_too_low", "The server negotiated an older TLS version than required. Enable TLS 1.2/1.3 on the server or the load balancer in front of it.") \
+  X(tls_cert_expired, "tls.cert.expired", "The certificate has expired. Renew it, and check every listener (load balancer, reverse proxy, Edge) that serves it.") \
+  X(tls_cert_not_yet_valid, "tls.cert.not_yet_valid", "The certificate is not valid yet: it was issued for the future, or a clock is wrong (this host's or the CA's).") \
+  X(tls_cert_expires_soon, "tls.cert.expires_soon", "The certificate expires soon. Renew it before it does, on every listener that serves it.") \
+  X(tls_cert_untrusted, "tls.cert.untrusted", "The certificate does not chain to a trusted root (self-signed or private CA). Install the root on clients, or use a public CA for external names.") \
+  X(tls_cert_chain_incomplete, "tls.cert.chain_incomplete", "The server does not send the intermediate certificate(s). Browsers may cope; Lync/Skype, Java and mobile clients do not. Configure the full chain on the server.") \
+  X(tls_cert_name_mismatch, "tls.cert.name_mismatch", "The certificate does not cover the name connected to: wrong certificate on the listener, or DNS points at the wrong listener.") \
+  X(tls_cert_san_missing, "tls.cert.san_missing", "The certificate lacks a name the check expects in its SANs. Reissue it with every published name.") \
+  X(tls_client_cert_required, "tls.client_cert_required", "The server demands a client certificate. Configure `client_cert`/`client_key`, or check that mutual TLS is meant to be required here.") \
+  X(tls_client_ca_list_large, "tls.client_ca_list_large", "The server's list of acceptable client CAs is large: Windows/Schannel clients fail silently when it passes about 16 KB. Trim the trusted root store on the server.") \
+  /* STUN / TURN */ \
+  X(turn_no_response, "turn.no_response", "No STUN/TURN answer: check that UDP 3478 (and TCP 443) is open on the firewall towards the relay, and that the relay service is listening.") \
+  X(turn_port_unreachable, "turn.port_unreachable", "ICMP port unreachable: the host is up but the TURN service does not listen on this port.") \
+  X(turn_malformed, "turn.malformed", "The answer is not well-formed STUN: another service answers on this port.") \
+  X(turn_auth_failed, "turn.auth_failed", "The relay rejected the credentials: wrong user, password or realm, or credentials that expired.") \
+  X(turn_error, "turn.error", "The relay answered with an error code (see the message for code and text).") \
+  X(turn_integrity_invalid, "turn.integrity_invalid", "The answer's MESSAGE-INTEGRITY or FINGERPRINT does not verify: a middlebox altered it, or the realm/password differ.") \
+  X(turn_reply_from_other_address, "turn.reply_from_other_address", "The answer came from a different address than the one asked: stateful firewalls drop such answers for ordinary clients. Make the relay answer from the address clients use.") \
+  /* SQL Browser */ \
+  X(sqlbrowser_no_response, "sqlbrowser.no_response", "No answer from the SQL Server Browser: UDP 1434 is blocked, or the Browser service is stopped.") \
+  X(sqlbrowser_port_unreachable, "sqlbrowser.port_unreachable", "ICMP port unreachable: the host is up but the SQL Server Browser service is not running.") \
+  X(sqlbrowser_reply_from_other_address, "sqlbrowser.reply_from_other_address", "The Browser answered from another address than the one asked (a clustered instance answers from the node's address). Stateful firewalls drop such replies for ordinary clients: allow them, or connect by port.") \
+  X(sqlbrowser_instance_not_found, "sqlbrowser.instance_not_found", "The Browser answers but does not know this instance: check the instance name.") \
+  X(sqlbrowser_malformed, "sqlbrowser.malformed", "The answer on UDP 1434 is not a valid SQL Server Browser response.") \
+  X(sqlbrowser_no_tcp_endpoint, "sqlbrowser.no_tcp_endpoint", "The instance has TCP/IP disabled: enable it in SQL Server Configuration Manager.") \
+  X(sqlbrowser_port_mismatch, "sqlbrowser.port_mismatch", "The instance listens on a different TCP port than expected: a dynamic port changed after a restart. Pin a static port.") \
+  X(sqlbrowser_instance_unreachable, "sqlbrowser.instance_unreachable", "The Browser answered, but the instance's TCP port is not reachable: open that port on the firewall (not only UDP 1434).") \
+  /* RPC endpoint mapper */ \
+  X(epm_bind_rejected, "epm.bind_rejected", "The endpoint mapper rejected the bind.") \
+  X(epm_fault, "epm.fault", "The endpoint mapper answered with a fault (see the status in the message).") \
+  X(epm_not_registered, "epm.not_registered", "The interface is not registered with the endpoint mapper: the service that provides it is not running.") \
+  X(epm_address_mismatch, "epm.address_mismatch", "The endpoint mapper named another address than the one asked (a server behind NAT or a load balancer). Clients will try that address.") \
+  X(epm_malformed, "epm.malformed", "The answer on TCP 135 is not valid DCE/RPC.") \
+  X(epm_dynamic_port_unreachable, "epm.dynamic_port_unreachable", "TCP 135 is open but the dynamic RPC port it named is not: open the RPC dynamic range (or the pinned port) on the firewall.") \
+  /* HTTP / EWS */ \
+  X(http_status, "http.status", "The server answered with a status the check does not expect.") \
+  X(http_auth_required, "http.auth_required", "The server requires authentication; configure credentials for the check.") \
+  X(http_auth_failed, "http.auth_failed", "The server rejected the credentials.") \
+  X(http_redirect_limit, "http.redirect_limit", "Too many redirects: a redirect loop, often between a load balancer and the server about http/https.") \
+  X(http_body_mismatch, "http.body_mismatch", "The response body does not contain what the check expects.") \
+  X(http_header_mismatch, "http.header_mismatch", "A response header does not match what the check expects.") \
+  X(http_malformed, "http.malformed", "The answer is not valid HTTP.") \
+  X(autodiscover_failed, "autodiscover.failed", "Every Autodiscover candidate URL failed; the evidence lists each with its own reason.") \
+  X(autodiscover_no_ews_url, "autodiscover.no_ews_url", "Autodiscover answered without an EWS URL.") \
+  X(ews_soap_fault, "ews.soap_fault", "EWS answered with a SOAP fault.") \
+  X(ews_error_response, "ews.error_response", "EWS answered with an error response code.")

@@ -1,0 +1,34 @@
+#include "core/result.hpp"
+
+namespace edgeprobe {
+
+void verdict::raise(status s, reason r, std::string msg) {
+  if (s <= state && !(state == status::pass && s == status::pass)) return;
+  if (s == status::pass && why != reason::none) return;
+  state = s;
+  why = r;
+  message = std::move(msg);
+}
+
+status run_result::overall() const {
+  status s = status::pass;
+  for (const auto& r : results) s = worst(s, r.outcome.state);
+  return s;
+}
+
+run_summary run_result::summary() const {
+  run_summary out;
+  for (const auto& r : results) {
+    ++out.total;
+    switch (r.outcome.state) {
+      case status::pass: ++out.pass; break;
+      case status::warn: ++out.warn; break;
+      case status::fail: ++out.fail; break;
+      case status::error: ++out.error; break;
+      case status::skip: ++out.skip; break;
+    }
+  }
+  return out;
+}
+
+} // namespace edgeprobe

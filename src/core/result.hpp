@@ -1,0 +1,72 @@
+// The result tree: run → checks → addresses → phases. A parent's status is its
+// worst child's (Monitoring Plugins' model).
+#pragma once
+#include "core/clock.hpp"
+#include "core/reasons.hpp"
+#include "core/status.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace edgeprobe {
+
+struct phase {
+  std::string name;       // dns, connect, tls, request, ...
+  double start_ms = 0;    // relative to the check's start
+  double duration_ms = 0;
+};
+
+// What a probe concluded. Probes build one per address (or one per check for
+// probes that do not connect); the runner adds timing and identity.
+struct verdict {
+  status state = status::pass;
+  reason why = reason::none;
+  std::string message;
+  std::string hint;        // empty: the reason's standard hint
+  nlohmann::json details = nlohmann::json::object();
+
+  // Records a finding; keeps the most severe one (the first at equal severity),
+  // because the first cause explains the later symptoms.
+  void raise(status s, reason r, std::string msg);
+  bool passed() const { return state == status::pass; }
+};
+
+struct address_result {
+  std::string address;
+  std::uint16_t port = 0;
+  verdict outcome;
+  std::vector<phase> phases;
+};
+
+struct check_result {
+  std::string name;
+  std::string probe;
+  std::string target;
+  std::vector<std::string> tags;
+  verdict outcome;           // the check's status, reason, message, hint, details
+  double started_ms = 0;     // relative to the run's start
+  double duration_ms = 0;
+  int attempts = 0;
+  std::vector<phase> phases;
+  std::vector<address_result> addresses;
+};
+
+struct run_summary {
+  int total = 0, pass = 0, warn = 0, fail = 0, error = 0, skip = 0;
+};
+
+struct run_result {
+  std::string suite;
+  std::chrono::system_clock::time_point started_at;
+  double duration_ms = 0;
+  std::vector<check_result> results;
+
+  status overall() const;
+  run_summary summary() const;
+};
+
+} // namespace edgeprobe
