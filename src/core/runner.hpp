@@ -1,0 +1,27 @@
+// Runs a suite: one io_context thread, bounded concurrency, the check deadline,
+// retries, fan-out over resolved addresses, `needs`, and Ctrl-C.
+#pragma once
+#include "core/check.hpp"
+#include "core/result.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace edgeprobe {
+
+struct run_options {
+  std::size_t concurrency = 256;     // checks in flight at once
+  double timeout_scale = 1.0;        // multiplies every check's timeout
+  std::vector<std::string> tags;     // when set, checks without any of these tags are skipped
+  std::vector<std::string> only;     // when set, only these check names run
+  bool handle_signals = true;        // SIGINT/SIGTERM cancel in-flight checks, report still written
+  std::function<void(const check_result&, std::size_t done, std::size_t total)> on_result;
+};
+
+// Blocks until every check has a result. Never throws for a network or probe fault:
+// those become results (`error` with internal.error for bugs inside a probe).
+run_result run_suite(const suite& s, const run_options& options = {});
+
+} // namespace edgeprobe
