@@ -4,5 +4,4 @@
 
 namespace edgeprobe::embedded {
 std::string_view demo_suite_json();   // suites/demo.json
-std::string_view suite_schema_json(); // suites/edgeprobe.schema.json
 }

@@ -1,0 +1,76 @@
+#include "net/responder_greeting.hpp"
+
+#include <charconv>
+
+namespace edgeprobe {
+
+namespace {
+
+constexpr std::string_view magic = "EDGEPROBE-RESPONDER/1 ";
+constexpr std::size_t max_line = 200; // longer than any valid greeting
+
+std::string endpoint_text(const std::string& address, std::uint16_t port) {
+  const bool v6 = address.find(':') != std::string::npos;
+  return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
+
+bool parse_endpoint(std::string_view text, std::string& address, std::uint16_t& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  std::string_view host = text.substr(0, colon);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return false;
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string_view digits = text.substr(colon + 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc{} || end != digits.data() + digits.size() || value > 65535) return false;
+  address.assign(host);
+  port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+// Returns the value of `key=` in `line` (fields are space separated).
+std::optional<std::string_view> field(std::string_view line, std::string_view key) {
+  std::size_t pos = 0;
+  while (pos < line.size()) {
+    std::size_t end = line.find(' ', pos);
+    if (end == std::string_view::npos) end = line.size();
+    const std::string_view item = line.substr(pos, end - pos);
+    if (item.size() > key.size() && item.substr(0, key.size()) == key && item[key.size()] == '=')
+      return item.substr(key.size() + 1);
+    pos = end + 1;
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::string format_greeting(const responder_greeting& g) {
+  std::string line(magic);
+  line.append("probe=").append(g.responder);
+  line.append(" you=").append(endpoint_text(g.you_address, g.you_port));
+  line.append(" me=").append(endpoint_text(g.me_address, g.me_port));
+  line.append("\r\n");
+  return line;
+}
+
+std::optional<responder_greeting> parse_greeting(std::string_view bytes) {
+  if (bytes.substr(0, magic.size()) != magic) return std::nullopt;
+  const auto eol = bytes.find("\r\n");
+  if (eol == std::string_view::npos || eol > max_line) return std::nullopt;
+  const std::string_view line = bytes.substr(magic.size(), eol - magic.size());
+
+  responder_greeting g;
+  const auto probe = field(line, "probe");
+  const auto you = field(line, "you");
+  const auto me = field(line, "me");
+  if (!probe || probe->empty() || !you || !me) return std::nullopt;
+  g.responder.assign(*probe);
+  if (!parse_endpoint(*you, g.you_address, g.you_port) || !parse_endpoint(*me, g.me_address, g.me_port))
+    return std::nullopt;
+  return g;
+}
+
+} // namespace edgeprobe

@@ -1,0 +1,27 @@
+// The line every edgeprobe responder sends first: who it saw connecting. Lets a
+// probe through `edgeprobe listen` prove the path and reveal NAT or a proxy.
+//   EDGEPROBE-RESPONDER/1 probe=tcp you=198.51.100.7:50123 me=10.0.0.5:443\r\n
+// IPv6 addresses are bracketed: you=[2001:db8::7]:50123.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace edgeprobe {
+
+struct responder_greeting {
+  std::string responder;  // "tcp", "udp", "dns", ...
+  std::string you_address; // the source address the responder saw
+  std::uint16_t you_port = 0;
+  std::string me_address;  // the responder's own local address
+  std::uint16_t me_port = 0;
+};
+
+std::string format_greeting(const responder_greeting& g); // ends in "\r\n"
+
+// Parses a greeting at the start of `bytes` (the rest may be anything, e.g. an
+// echo); nullopt when the bytes do not start with a well-formed greeting.
+std::optional<responder_greeting> parse_greeting(std::string_view bytes);
+
+} // namespace edgeprobe
