@@ -1,0 +1,71 @@
+// The state one suite load shares between its steps (reading files, expanding
+// variables, defaults, checks, the needs graph): the files read so far, the
+// diagnostics found so far, the secrets met so far.
+#pragma once
+#include "core/json_locator.hpp"
+#include "core/registry.hpp"
+#include "core/secrets.hpp"
+#include "core/suite_loader.hpp"
+#include "core/vars.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <deque>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace edgeprobe {
+
+// One file of a suite: the main file or one it includes.
+struct suite_file {
+  std::string label;         // how messages name it
+  std::filesystem::path dir; // includes and ${file:} are relative to it
+  nlohmann::json raw;        // as written, for quoting in messages
+  nlohmann::json doc;        // variables expanded (after the expansion step)
+  json_locator locator;
+  bool included = false;
+  std::set<std::string> unexpanded; // pointers of strings whose expansion failed (already reported)
+
+  // Whether the value at `pointer`, or anything inside it, failed to expand: later
+  // steps stay quiet about it rather than report the same mistake twice.
+  bool expansion_failed(const std::string& pointer) const;
+};
+
+class load_context {
+public:
+  explicit load_context(const load_options& options)
+      : options(options), probes(options.probes ? *options.probes : registry::builtin()) {}
+
+  // Reports a problem at `pointer` of files[file]: at the key of that member
+  // (unknown keys) or at its value (everything else).
+  void error(std::size_t file, const std::string& pointer, std::string message, std::string suggestion = {},
+             bool at_key = false);
+  // For files that have no locator (unreadable, not JSON).
+  void error(const std::string& label, std::string pointer, text_position at, std::string message);
+
+  std::size_t error_count() const { return errors_.size(); }
+  // Every error once, in file order then position, with secrets redacted.
+  std::vector<diagnostic> take_errors();
+
+  // The raw value at `pointer` of files[file] (null when absent).
+  const nlohmann::json& raw_at(std::size_t file, const std::string& pointer) const;
+
+  const load_options& options;
+  const registry& probes;
+  std::deque<suite_file> files;      // deque: steps hold references while includes are added
+  std::vector<std::size_t> merge_order; // includes before their includer
+  variables vars;
+  secret_set secrets;
+
+private:
+  struct entry {
+    std::size_t order; // files[] index, or files.size() at the time for files without one
+    diagnostic d;
+  };
+  std::vector<entry> errors_;
+};
+
+} // namespace edgeprobe

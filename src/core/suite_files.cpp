@@ -1,0 +1,159 @@
+#include "core/suite_files.hpp"
+
+#include "core/option_check.hpp"
+#include "core/suggest.hpp"
+#include "core/suite_keys.hpp"
+#include "core/syntax.hpp"
+#include "core/text_file.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace edgeprobe {
+
+namespace {
+
+// No meaningful suite nests deeper than about five levels; this stops pathological
+// input before any recursive walk sees it.
+constexpr std::size_t max_depth = 32;
+
+std::string type_name(const nlohmann::json& value) {
+  if (value.is_object()) return "an object";
+  if (value.is_array()) return "a list";
+  if (value.is_string()) return "a string";
+  if (value.is_boolean()) return "true/false";
+  if (value.is_null()) return "null";
+  return "a number";
+}
+
+class reader {
+public:
+  explicit reader(load_context& ctx) : ctx_(ctx) {}
+
+  void read(std::string text, const std::string& label, const std::filesystem::path& dir,
+            const std::filesystem::path& identity, bool included) {
+    nlohmann::json doc;
+    try {
+      doc = nlohmann::json::parse(text, nullptr, true, true);
+    } catch (const nlohmann::json::parse_error& e) {
+      const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1; // e.byte counts the bytes read, 1-based
+      ctx_.error(label, "", position_of(text, offset), "invalid JSON: " + describe_parse_error(e.what()));
+      return;
+    }
+    const std::size_t index = ctx_.files.size();
+    ctx_.files.push_back({label, dir, doc, doc, json_locator(std::move(text)), included, {}});
+    const suite_file& file = ctx_.files.back();
+    if (file.locator.depth() > max_depth)
+      return ctx_.error(index, "", "nested deeper than " + std::to_string(max_depth) + " levels");
+    if (!doc.is_object()) return ctx_.error(index, "", "must be an object, not " + type_name(doc));
+    for (const auto& pointer : file.locator.duplicate_keys())
+      ctx_.error(index, pointer, "key written twice in the same object (the later one would silently win)", {},
+                 true);
+    check_top_level(index);
+    if (!identity.empty()) seen_.insert(identity);
+    chain_.push_back({identity, label});
+    read_includes(index);
+    chain_.pop_back();
+    ctx_.merge_order.push_back(index);
+  }
+
+private:
+  void check_top_level(std::size_t index) {
+    const auto& doc = ctx_.files[index].doc;
+    const auto known = key_names(top_level_keys());
+    for (const auto& [key, value] : doc.items()) {
+      const std::string pointer = child_pointer("", key);
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        auto near = nearest(key, known);
+        ctx_.error(index, pointer, "unknown key", near ? "did you mean " + in_quotes(*near) + "?" : "", true);
+      } else if (key == "vars") {
+        check_vars(index, value);
+      } else if ((key == "defaults" && !value.is_object()) || (key == "checks" && !value.is_array())) {
+        ctx_.error(index, pointer, std::string("must be ") + (key == "checks" ? "a list" : "an object") +
+                                       ", not " + type_name(value));
+      } else if (key == "include" || key == "suite" || key == "description" || key == "$schema") {
+        const option_spec spec{key, key == "include" ? option_kind::string_list : option_kind::string, ""};
+        nlohmann::json copy = value;
+        for (auto& p : check_option(spec, copy, value, false))
+          ctx_.error(index, pointer + p.pointer, p.message, p.suggestion);
+      }
+    }
+    if (!ctx_.files[index].included && !doc.contains("suite"))
+      ctx_.error(index, "", "missing required key \"suite\"", "name the suite: \"suite\": \"contoso-edge\"");
+  }
+
+  void check_vars(std::size_t index, const nlohmann::json& vars) {
+    if (!vars.is_object()) return ctx_.error(index, "/vars", "must be an object, not " + type_name(vars));
+    for (const auto& [name, value] : vars.items()) {
+      const std::string pointer = child_pointer("/vars", name);
+      if (!syntax::matches(syntax::var_name(), name))
+        ctx_.error(index, pointer, "is not a valid variable name", "use letters, digits, '_', '.' and '-'", true);
+      if (!value.is_string()) ctx_.error(index, pointer, "must be a string, not " + type_name(value));
+    }
+  }
+
+  void read_includes(std::size_t index) {
+    const auto includes = ctx_.files[index].doc.find("include");
+    if (includes == ctx_.files[index].doc.end() || !includes->is_array()) return;
+    const auto list = *includes; // a copy: reading includes grows ctx_.files
+    const auto dir = ctx_.files[index].dir;
+    const auto label_dir = std::filesystem::path(ctx_.files[index].label).parent_path();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (!list[i].is_string()) continue; // already reported
+      const std::filesystem::path written = list[i].get<std::string>();
+      const std::string pointer = child_pointer("/include", i);
+      const auto path = written.is_absolute() ? written : dir / written;
+      std::error_code ec;
+      auto identity = std::filesystem::weakly_canonical(path, ec);
+      if (ec) identity = path.lexically_normal();
+      const std::string label =
+          written.is_absolute() || label_dir.empty() ? written.lexically_normal().string()
+                                                     : (label_dir / written).lexically_normal().string();
+      auto in_chain = std::find_if(chain_.begin(), chain_.end(), [&](const auto& link) { return link.first == identity; });
+      if (in_chain != chain_.end()) {
+        std::string cycle;
+        for (auto it = in_chain; it != chain_.end(); ++it) cycle += it->second + " -> ";
+        ctx_.error(index, pointer, "include cycle: " + cycle + label);
+        continue;
+      }
+      if (seen_.count(identity)) continue; // included twice (a diamond): its checks are in already
+      std::string text, error;
+      if (!read_text_file(path, text, error)) {
+        ctx_.error(index, pointer, "cannot read " + in_quotes(label) + ": " + error);
+        continue;
+      }
+      read(std::move(text), label, path.parent_path(), identity, true);
+    }
+  }
+
+  load_context& ctx_;
+  std::vector<std::pair<std::filesystem::path, std::string>> chain_; // the include path to the current file
+  std::set<std::filesystem::path> seen_;
+};
+
+} // namespace
+
+std::string describe_parse_error(std::string_view what) {
+  std::string_view text = what;
+  if (auto at = text.find("syntax error"); at != std::string_view::npos) text = text.substr(at);
+  else if (auto bracket = text.find("] "); bracket != std::string_view::npos) text = text.substr(bracket + 2);
+  std::string out(text);
+  if (auto last = out.find("; last read: '"); last != std::string::npos) {
+    const auto expected = out.find("'; expected ", last);
+    out.erase(last, expected == std::string::npos ? std::string::npos : expected + 1 - last);
+  }
+  return out;
+}
+
+void read_suite_files(load_context& ctx, std::string text, const std::string& label,
+                      const std::filesystem::path& dir, const std::filesystem::path& identity) {
+  reader(ctx).read(std::move(text), label, dir, identity, false);
+  if (ctx.files.empty() || !ctx.files.front().doc.is_object() || ctx.files.front().doc.contains("checks")) return;
+  const bool included_checks = std::any_of(ctx.files.begin(), ctx.files.end(), [](const suite_file& f) {
+    return f.included && f.doc.is_object() && f.doc.contains("checks");
+  });
+  if (!included_checks)
+    ctx.error(0, "", "missing required key \"checks\"", "add \"checks\": [...], or include a file that has them");
+}
+
+} // namespace edgeprobe
