@@ -1,3 +1,29 @@
-#include "core/registry.hpp"
+// edgeprobe's command line (cli.md).
+#include "cli/commands.hpp"
+#include "core/exit_code.hpp"
+#include "core/version.hpp"
+
 #include <iostream>
-int main() { for (auto n : edgeprobe::registry::builtin().names()) std::cout << n << "\n"; }
+
+int main(int argc, char** argv) {
+  namespace cli = edgeprobe::cli;
+  CLI::App app{"edgeprobe: active connectivity checks that name the real cause", "edgeprobe"};
+  app.set_version_flag("--version", std::string(edgeprobe::version));
+  app.require_subcommand(1);
+  int exit_code = edgeprobe::exit_ok;
+  cli::add_run_command(app, exit_code);
+  cli::add_check_command(app, exit_code);
+  cli::add_validate_command(app, exit_code);
+  cli::add_probes_command(app, exit_code);
+  cli::add_schema_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : edgeprobe::exit_invalid;
+  } catch (const std::exception& e) {
+    std::cerr << "edgeprobe: internal error: " << e.what() << '\n';
+    return edgeprobe::exit_internal;
+  }
+  return exit_code;
+}

@@ -12,6 +12,10 @@ void secret_set::add(std::string value) {
                    [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
+void secret_set::merge(const secret_set& other) {
+  for (const auto& value : other.values_) add(value);
+}
+
 std::string secret_set::redact(std::string_view text) const {
   std::string out(text);
   for (const auto& secret : values_) {

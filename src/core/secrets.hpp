@@ -14,6 +14,7 @@ inline constexpr std::string_view redacted = "***";
 class secret_set {
 public:
   void add(std::string value);
+  void merge(const secret_set& other);
   bool empty() const { return values_.empty(); }
   // Replaces every occurrence of every secret with "***".
   std::string redact(std::string_view text) const;

@@ -81,7 +81,9 @@ void write_human_report(const run_result& run, std::ostream& out, const report_o
   }
   out << "edgeprobe " << run.suite << " — " << run.results.size() << " check" << (run.results.size() == 1 ? "" : "s")
       << '\n';
-  for (const auto& c : run.results) write_check(c, name_width, target_width, out, options);
+  for (const auto& c : run.results)
+    if (!options.quiet || c.outcome.state != status::pass || c.outcome.why != reason::none)
+      write_check(c, name_width, target_width, out, options);
 
   const auto s = run.summary();
   out << '\n'

@@ -11,6 +11,7 @@ namespace edgeprobe {
 struct report_options {
   bool color = false;   // ANSI colour (only ever on a TTY without NO_COLOR)
   bool verbose = false; // -v: evidence under every check
+  bool quiet = false;   // -q: only what did not pass, and the summary
 };
 
 struct reporter {

@@ -1,0 +1,54 @@
+// edgeprobe run SUITE...
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/suite_input.hpp"
+
+namespace edgeprobe::cli {
+
+namespace {
+
+struct run_args {
+  std::vector<std::string> suites;
+  std::vector<std::string> vars;
+  std::vector<std::string> tags;
+  std::vector<std::string> only;
+  std::size_t concurrency = run_options{}.concurrency;
+  double timeout_scale = 1.0;
+  output_flags output;
+};
+
+int run(const run_args& args) {
+  if (!output_flags_valid(args.output)) return exit_invalid;
+  auto vars = parse_vars(args.vars);
+  if (!vars) return exit_invalid;
+  load_options load;
+  load.vars = *vars;
+  auto s = load_suites(args.suites, load);
+  if (!s) return exit_invalid;
+
+  run_options options;
+  options.concurrency = args.concurrency;
+  options.timeout_scale = args.timeout_scale;
+  options.tags = args.tags;
+  options.only = args.only;
+  options.on_result = progress_printer();
+  return emit(run_suite(*s, options), s->secrets, args.output);
+}
+
+} // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<run_args>();
+  auto* cmd = app.add_subcommand("run", "run the checks of one or more suite files");
+  cmd->add_option("suites", args->suites, "suite files (JSON)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--var", args->vars, "override a suite variable: NAME=VALUE (repeatable)");
+  cmd->add_option("--tags", args->tags, "run only checks with one of these tags (and what they need)")->delimiter(',');
+  cmd->add_option("--only", args->only, "run only the check with this name (and what it needs; repeatable)");
+  cmd->add_option("--concurrency", args->concurrency, "checks in flight at once")->check(CLI::Range(1, 65536));
+  cmd->add_option("--timeout-scale", args->timeout_scale, "multiply every timeout (slow links)")
+      ->check(CLI::Range(0.01, 100.0));
+  add_output_flags(*cmd, args->output);
+  cmd->callback([args, &exit_code] { exit_code = run(*args); });
+}
+
+} // namespace edgeprobe::cli

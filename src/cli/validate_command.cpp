@@ -1,0 +1,37 @@
+// edgeprobe validate SUITE...: load and check only.
+#include "cli/commands.hpp"
+#include "cli/suite_input.hpp"
+#include "core/exit_code.hpp"
+
+#include <iostream>
+
+namespace edgeprobe::cli {
+
+void add_validate_command(CLI::App& app, int& exit_code) {
+  auto suites = std::make_shared<std::vector<std::string>>();
+  auto vars = std::make_shared<std::vector<std::string>>();
+  auto* cmd = app.add_subcommand("validate", "load and validate suite files without running them");
+  cmd->add_option("suites", *suites, "suite files (JSON)")->required();
+  cmd->add_option("--var", *vars, "override a suite variable: NAME=VALUE (repeatable)");
+  cmd->callback([suites, vars, &exit_code] {
+    auto overrides = parse_vars(*vars);
+    if (!overrides) {
+      exit_code = exit_invalid;
+      return;
+    }
+    load_options options;
+    options.vars = *overrides;
+    exit_code = exit_ok;
+    for (const auto& path : *suites) {
+      auto result = load_suite_file(path, options);
+      print_diagnostics(result.errors);
+      if (!result.suite) {
+        exit_code = exit_invalid;
+        continue;
+      }
+      std::cout << path << ": valid, " << result.suite->checks.size() << " checks\n";
+    }
+  });
+}
+
+} // namespace edgeprobe::cli

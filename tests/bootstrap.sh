@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine: installs what is missing (apt),
+# builds, and then runs the demo or the default test suite.
+#
+#   bash tests/bootstrap.sh demo    # install, build, run `edgeprobe demo`
+#   bash tests/bootstrap.sh test    # install, build, run the default test suite
+#   bash tests/bootstrap.sh build   # install, build only
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${EDGEPROBE_BUILD_DIR:-$here/build}
+
+build_packages=(g++ cmake ninja-build pkg-config
+  libboost1.81-dev libssl-dev libc-ares-dev libcli11-dev nlohmann-json3-dev doctest-dev)
+# Real peers and tools the tests drive: unbound (DNS), dig (cross-checks),
+# nftables + iproute2 (fault injection in network namespaces), jsonschema (the
+# suite schema cross-check).
+test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema)
+
+install_missing() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "bootstrap: installing ${missing[*]}" >&2
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "bootstrap: run as root or install: ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+  cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build_dir" -j "$(nproc)"
+}
+
+case "${1:-}" in
+  demo)
+    install_missing "${build_packages[@]}"
+    build
+    "$build_dir/edgeprobe" demo
+    ;;
+  test)
+    install_missing "${build_packages[@]}" "${test_packages[@]}"
+    # unbound's package starts a system resolver on port 53; the tests start their
+    # own on loopback ports and need nothing from it.
+    build
+    cd "$build_dir"
+    ctest --output-on-failure --timeout 300
+    ;;
+  build)
+    install_missing "${build_packages[@]}"
+    build
+    ;;
+  *)
+    echo "usage: bash tests/bootstrap.sh demo|test|build" >&2
+    exit 2
+    ;;
+esac

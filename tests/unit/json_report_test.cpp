@@ -1,0 +1,108 @@
+// The JSON document's shape (results.md) and redaction of secrets in every output.
+#include "report/human_report.hpp"
+#include "report/json_report.hpp"
+#include "report/redact.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+using namespace edgeprobe;
+
+namespace {
+
+run_result sample() {
+  run_result run;
+  run.suite = "contoso-edge";
+  run.started_at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1795860000123));
+  run.duration_ms = 812.4004;
+  check_result c;
+  c.name = "Access Edge answers TCP";
+  c.probe = "tcp";
+  c.target = "sip.contoso.com:443";
+  c.tags = {"edge"};
+  c.outcome.raise(status::fail, reason::tcp_refused, "refused by 192.0.2.10:443 after 0.3 ms");
+  c.outcome.hint = std::string(hint(reason::tcp_refused));
+  c.outcome.details = {{"dns", {{"addresses", {"192.0.2.10"}}}}};
+  c.started_ms = 0.8;
+  c.duration_ms = 54.2;
+  c.attempts = 1;
+  c.phases = {{"dns", 0.0, 1.2}, {"connect", 1.2, 0.3}};
+  address_result a;
+  a.address = "192.0.2.10";
+  a.port = 443;
+  a.outcome.raise(status::fail, reason::tcp_refused, "refused");
+  a.outcome.details = {{"local_port", 50123}};
+  a.phases = {{"connect", 1.2, 0.3}};
+  c.addresses.push_back(a);
+  run.results.push_back(c);
+  check_result ok;
+  ok.name = "passes";
+  ok.probe = "dns";
+  ok.target = "contoso.com";
+  ok.attempts = 1;
+  run.results.push_back(ok);
+  return run;
+}
+
+} // namespace
+
+TEST_CASE("the JSON document has exactly the fields of results.md") {
+  const auto doc = to_json(sample());
+  CHECK(doc["edgeprobe"] == EDGEPROBE_VERSION);
+  CHECK(doc["suite"] == "contoso-edge");
+  CHECK(doc["started_at"] == "2026-11-28T10:00:00.123Z");
+  CHECK(doc["duration_ms"] == 812.4);
+  CHECK(doc["status"] == "fail");
+  CHECK(doc["summary"] == nlohmann::json{{"total", 2}, {"pass", 1}, {"warn", 0}, {"fail", 1}, {"error", 0}, {"skip", 0}});
+  const auto& r = doc["results"][0];
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : r.items()) keys.push_back(k);
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == std::vector<std::string>{"addresses", "attempts", "details", "duration_ms", "hint", "message", "name",
+                                         "phases", "probe", "reason", "started_ms", "status", "tags", "target"});
+  CHECK(r["reason"] == "tcp.refused");
+  CHECK(r["phases"][1] == nlohmann::json{{"name", "connect"}, {"start_ms", 1.2}, {"duration_ms", 0.3}});
+  const auto& a = r["addresses"][0];
+  CHECK(a["address"] == "192.0.2.10");
+  CHECK(a["port"] == 443);
+  CHECK(a["status"] == "fail");
+  CHECK(a["details"]["local_port"] == 50123);
+  CHECK(doc["results"][1]["reason"].is_null());
+  CHECK(doc["results"][1]["hint"].is_null());
+}
+
+TEST_CASE("secrets are redacted everywhere before any reporter sees them") {
+  auto run = sample();
+  run.results[0].outcome.message = "user s3cr3t-Pa55 rejected";
+  run.results[0].outcome.details["echo"] = {{"s3cr3t-Pa55", "key holds it too"}, {"list", {"x s3cr3t-Pa55 y"}}};
+  run.results[0].addresses[0].outcome.message = "sent s3cr3t-Pa55";
+  secret_set secrets;
+  secrets.add("s3cr3t-Pa55");
+  redact(run, secrets);
+
+  std::ostringstream json_out, human_out;
+  write_json_report(run, json_out, {});
+  report_options verbose;
+  verbose.verbose = true;
+  write_human_report(run, human_out, verbose);
+  for (const auto& text : {json_out.str(), human_out.str()}) {
+    CHECK(text.find("s3cr3t-Pa55") == std::string::npos);
+    CHECK(text.find("***") != std::string::npos);
+  }
+}
+
+TEST_CASE("the human report: one line per check, message and hint under failures, colour only when asked") {
+  std::ostringstream plain, coloured;
+  write_human_report(sample(), plain, {});
+  report_options colour;
+  colour.color = true;
+  write_human_report(sample(), coloured, colour);
+  const std::string text = plain.str();
+  CHECK(text.find("FAIL  Access Edge answers TCP") != std::string::npos);
+  CHECK(text.find("tcp.refused") != std::string::npos);
+  CHECK(text.find("refused by 192.0.2.10:443") != std::string::npos);
+  CHECK(text.find("hint: A reset came back") != std::string::npos);
+  CHECK(text.find("\033[") == std::string::npos);
+  CHECK(coloured.str().find("\033[31m") != std::string::npos);
+}
