@@ -2,21 +2,37 @@
 // nftables rules inside a network namespace of the test's own.
 #include "net/responder_greeting.hpp"
 #include "net/udp_exchange.hpp"
-#include "support/udp_netns.hpp"
-#include "support/udp_responder_thread.hpp"
+#include "probes/udp/responder.hpp"
+#include "support/io_thread.hpp"
+#include "support/netns.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 using namespace edgeprobe;
 using namespace std::chrono_literals;
 using udp = net::ip::udp;
-using edgeprobe::test::udp_netns;
-using edgeprobe::test::udp_responder_thread;
 
 namespace {
+
+// The udp responder serving on a thread of its own while the exchange runs on
+// the test thread.
+struct served_responder {
+  explicit served_responder(udp::endpoint bind, udp_responder_options options = {})
+      : responder(io.executor(), bind, std::move(options)) {
+    responder.start();
+  }
+  udp::endpoint endpoint() const { return responder.local_endpoint(); }
+  std::uint16_t port() const { return responder.local_endpoint().port(); }
+  std::size_t received() const { return responder.received(); }
+
+  test::io_thread io; // declared first: outlives the responder it serves
+  udp_responder responder;
+};
 
 udp_report exchange_now(udp_request request, clock::duration budget) {
   net::io_context io;
@@ -50,8 +66,10 @@ std::string_view text(const udp_report& r) {
 
 } // namespace
 
+TEST_SUITE("udp") {
+
 TEST_CASE("udp_exchange: the responder answers with its greeting and the echo") {
-  udp_responder_thread responder(loopback(0));
+  served_responder responder(loopback(0));
   const auto report = exchange_now(request_to(responder.endpoint()), 2s);
   REQUIRE(report.outcome == udp_outcome::answered);
   CHECK(report.answer_from == responder.endpoint());
@@ -72,7 +90,7 @@ TEST_CASE("udp_exchange: the responder answers with its greeting and the echo") 
 }
 
 TEST_CASE("udp_exchange: an empty datagram is sent as such and answered") {
-  udp_responder_thread responder(loopback(0));
+  served_responder responder(loopback(0));
   const auto report = exchange_now(request_to(responder.endpoint(), ""), 2s);
   REQUIRE(report.outcome == udp_outcome::answered);
   CHECK(text(report).ends_with("\r\n")); // the greeting alone: nothing to echo
@@ -80,7 +98,7 @@ TEST_CASE("udp_exchange: an empty datagram is sent as such and answered") {
 }
 
 TEST_CASE("udp_exchange: the source port asked for is the one the far side sees") {
-  udp_responder_thread responder(loopback(0));
+  served_responder responder(loopback(0));
   auto request = request_to(responder.endpoint());
   request.source_port = closed_port();
   const auto report = exchange_now(request, 2s);
@@ -126,7 +144,7 @@ TEST_CASE("udp_exchange: IPv6 port unreachable is ICMPv6 type 1 code 4") {
 TEST_CASE("udp_exchange: an answer from another address is seen (unconnected socket)") {
   udp_responder_options options;
   options.reply_from = net::ip::make_address("127.0.0.2");
-  udp_responder_thread responder(loopback(0), options);
+  served_responder responder(loopback(0), options);
   const auto report = exchange_now(request_to(responder.endpoint()), 2s);
   REQUIRE(report.outcome == udp_outcome::answered);
   CHECK(report.answer_from == loopback(responder.port(), "127.0.0.2"));
@@ -137,7 +155,7 @@ TEST_CASE("udp_exchange: an answer from another address is seen (unconnected soc
 TEST_CASE("udp_exchange: silence is retransmitted on the doubling schedule, within the deadline") {
   udp_responder_options options;
   options.silent = true;
-  udp_responder_thread responder(loopback(0), options);
+  served_responder responder(loopback(0), options);
   auto request = request_to(responder.endpoint());
   request.schedule = retransmission_schedule::fitted(700ms, 3); // sends at 0, 100, 300 ms
   const auto started = clock::now();
@@ -158,7 +176,7 @@ TEST_CASE("udp_exchange: silence is retransmitted on the doubling schedule, with
 }
 
 TEST_CASE("udp_exchange: datagrams the acceptor rejects are counted and ignored") {
-  udp_responder_thread responder(loopback(0));
+  served_responder responder(loopback(0));
   auto request = request_to(responder.endpoint());
   request.accept = [](std::span<const std::uint8_t> bytes, const udp::endpoint&) {
     return bytes.size() > 0 && bytes[0] == 0x01; // a STUN-like check the greeting fails
@@ -192,8 +210,16 @@ TEST_CASE("udp_exchange: route_source finds the kernel's source address without 
   CHECK(*pinned == net::ip::make_address("127.0.0.5"));
 }
 
+} // TEST_SUITE
+
+TEST_SUITE("netns") {
+
 TEST_CASE("udp_exchange: ICMP errors from a filtering rule carry type, code and reporter") {
-  udp_netns ns;
+  if (::geteuid() != 0) {
+    MESSAGE("skipped: network namespaces need root");
+    return;
+  }
+  test::netns ns("udp-x");
   ns.nft(R"(table inet filter {
   chain input {
     type filter hook input priority 0;
@@ -202,7 +228,7 @@ TEST_CASE("udp_exchange: ICMP errors from a filtering rule carry type, code and 
     udp dport 7003 drop
   }
 })");
-  udp_netns::inside entered(ns);
+  const auto inside = ns.enter();
 
   SUBCASE("host unreachable") {
     const auto report = exchange_now(request_to(loopback(7001)), 1s);
@@ -232,3 +258,5 @@ TEST_CASE("udp_exchange: ICMP errors from a filtering rule carry type, code and 
     CHECK_FALSE(report.icmp);
   }
 }
+
+} // TEST_SUITE
