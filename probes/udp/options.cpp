@@ -122,8 +122,9 @@ const probe_options& udp_option_spec() {
            "How many times to resend when no answer comes, spread over the deadline with doubling waits (default 2).",
            {}, 0, 10},
           {"responder", option_kind::boolean,
-           "The far side is an edgeprobe responder (`edgeprobe listen`): read the source address and port it saw and "
-           "compare them with this host's, to reveal NAT on the path."},
+           "The far side must be an edgeprobe responder (`edgeprobe listen`): any other answer is udp.reply_mismatch. "
+           "A responder's greeting is read either way: the source address and port it saw are compared with this "
+           "host's, to reveal NAT on the path."},
       },
       {
           {"state", option_kind::choice,
@@ -134,7 +135,8 @@ const probe_options& udp_option_spec() {
            "The answer must match: a regular expression searched in it, or {\"hex\": \"...\"} for an exact byte prefix."},
           {"no_translation", option_kind::boolean,
            "Fail with path.address_translated when a responder saw another source address or port than this host "
-           "used, or the answer came from another address than asked (default: reported as a note)."},
+           "used, or the answer came from another address than asked (default: the first is evidence, the second a "
+           "warning)."},
       }};
   return spec;
 }

@@ -157,13 +157,16 @@ void judge_state(const udp_config& cfg, const udp_report& r, const std::string& 
               (cfg.state == udp_state::closed ? " (expected ICMP port unreachable)" : ""));
 }
 
+// An edgeprobe responder names the source address and port it saw: evidence that
+// proves the path end to end, and reveals NAT when it differs from this side's.
 void judge_responder(const udp_config& cfg, const udp_report& r, verdict& v) {
   const std::string_view bytes(reinterpret_cast<const char*>(r.answer.data()), r.answer.size());
   const auto greeting = parse_greeting(bytes);
   if (!greeting) {
-    v.raise(status::fail, reason::udp_reply_mismatch,
-            "the answer from " + endpoint_text(r.answer_from) +
-                " is not an edgeprobe responder greeting: another service answers on this port");
+    if (cfg.responder)
+      v.raise(status::fail, reason::udp_reply_mismatch,
+              "the answer from " + endpoint_text(r.answer_from) +
+                  " is not an edgeprobe responder greeting: another service answers on this port");
     return;
   }
   boost::system::error_code ec;
@@ -174,7 +177,8 @@ void judge_responder(const udp_config& cfg, const udp_report& r, verdict& v) {
                             {"translated", !same}};
   if (!same)
     v.raise(cfg.no_translation ? status::fail : status::pass, reason::path_address_translated,
-            "the responder saw this host as " + endpoint_text(udp::endpoint(saw, greeting->you_port)) +
+            "the responder saw this host as " + (ec ? greeting->you_address + ":" + std::to_string(greeting->you_port)
+                                                     : endpoint_text(udp::endpoint(saw, greeting->you_port))) +
                 " but it sent from " + endpoint_text(r.local) + ": NAT or a proxy sits on the path");
 }
 
@@ -183,11 +187,19 @@ void judge_answer(const udp_config& cfg, const udp_report& r, const udp::endpoin
     v.raise(status::fail, reason::udp_reply_mismatch,
             "the answer from " + endpoint_text(r.answer_from) + " (" + std::to_string(r.answer.size()) +
                 " bytes) does not match " + cfg.reply->text);
-  if (cfg.responder) judge_responder(cfg, r, v);
-  if (r.from_other_address || r.from_other_port)
-    v.raise(cfg.no_translation ? status::fail : status::pass, reason::path_address_translated,
-            "the answer came from " + endpoint_text(r.answer_from) + ", not from " + endpoint_text(target) +
-                " where the datagram went: stateful firewalls and NAT drop such answers for ordinary clients");
+  judge_responder(cfg, r, v);
+  if (r.from_other_address || r.from_other_port) {
+    // Accepted (the unconnected socket saw it) but a warning: an ordinary client
+    // behind a stateful firewall or NAT never receives such an answer.
+    std::string message = "the answer came from " + endpoint_text(r.answer_from) + ", not from " +
+                          endpoint_text(target) +
+                          " where the datagram went: stateful firewalls and NAT drop such answers for ordinary clients";
+    v.raise(cfg.no_translation ? status::fail : status::warn, reason::path_address_translated, message);
+    if (v.message == message) // it is the finding reported, so its hint is this one
+      v.hint = "The service answers from another address or port than the one asked (a multi-homed or clustered "
+               "host, or a second socket). Make it answer from the address clients use, or allow those answers on "
+               "every stateful firewall in between.";
+  }
 }
 
 class udp_probe final : public probe {
