@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -18,32 +19,49 @@ namespace {
 // ICMP cannot keep the caller reading.
 constexpr int max_drained = 32;
 
-std::optional<net::ip::address> to_address(const sockaddr* sa, std::size_t available) {
-  if (available >= sizeof(sockaddr_in) && sa->sa_family == AF_INET) {
+using byte_span = std::span<const std::uint8_t>;
+
+// A sockaddr_in or sockaddr_in6 at the start of `bytes`; nullopt when it is
+// neither or does not fit. Copied out, as the bytes carry no alignment promise.
+std::optional<net::ip::udp::endpoint> to_endpoint(byte_span bytes) {
+  sa_family_t family = 0;
+  if (bytes.size() < sizeof family) return std::nullopt;
+  std::memcpy(&family, bytes.data(), sizeof family);
+  if (family == AF_INET && bytes.size() >= sizeof(sockaddr_in)) {
     sockaddr_in in{};
-    std::memcpy(&in, sa, sizeof in);
-    return net::ip::address_v4(ntohl(in.sin_addr.s_addr));
+    std::memcpy(&in, bytes.data(), sizeof in);
+    return net::ip::udp::endpoint(net::ip::address_v4(ntohl(in.sin_addr.s_addr)), ntohs(in.sin_port));
   }
-  if (available >= sizeof(sockaddr_in6) && sa->sa_family == AF_INET6) {
+  if (family == AF_INET6 && bytes.size() >= sizeof(sockaddr_in6)) {
     sockaddr_in6 in6{};
-    std::memcpy(&in6, sa, sizeof in6);
-    net::ip::address_v6::bytes_type bytes;
-    std::memcpy(bytes.data(), &in6.sin6_addr, bytes.size());
-    const auto v6 = net::ip::address_v6(bytes, in6.sin6_scope_id);
+    std::memcpy(&in6, bytes.data(), sizeof in6);
+    net::ip::address_v6::bytes_type raw;
+    std::memcpy(raw.data(), &in6.sin6_addr, raw.size());
+    const auto v6 = net::ip::address_v6(raw, in6.sin6_scope_id);
     // A v6 socket talking to a v4-mapped peer: report the IPv4 address people know.
-    if (v6.is_v4_mapped()) return net::ip::make_address_v4(net::ip::v4_mapped, v6);
-    return v6;
+    const auto address = v6.is_v4_mapped() ? net::ip::address(net::ip::make_address_v4(net::ip::v4_mapped, v6))
+                                           : net::ip::address(v6);
+    return net::ip::udp::endpoint(address, ntohs(in6.sin6_port));
   }
   return std::nullopt;
 }
 
-std::optional<net::ip::udp::endpoint> to_endpoint(const sockaddr_storage& ss, socklen_t length) {
-  const auto* sa = reinterpret_cast<const sockaddr*>(&ss);
-  auto address = to_address(sa, length);
-  if (!address) return std::nullopt;
-  const auto port = sa->sa_family == AF_INET ? reinterpret_cast<const sockaddr_in*>(&ss)->sin_port
-                                             : reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_port;
-  return net::ip::udp::endpoint(*address, ntohs(port));
+// One IP_RECVERR / IPV6_RECVERR record: sock_extended_err, then the offender's
+// sockaddr (SO_EE_OFFENDER) in what is left of the record.
+icmp_error decode_record(byte_span data, const std::optional<net::ip::udp::endpoint>& about) {
+  sock_extended_err ee{};
+  std::memcpy(&ee, data.data(), sizeof ee);
+  icmp_error e;
+  e.v6 = ee.ee_origin == SO_EE_ORIGIN_ICMP6;
+  e.local = ee.ee_origin == SO_EE_ORIGIN_LOCAL;
+  e.type = ee.ee_type;
+  e.code = ee.ee_code;
+  e.error_number = static_cast<int>(ee.ee_errno);
+  e.kind = e.local ? icmp_kind::other : classify_icmp(e.v6, e.type, e.code);
+  // Local errors carry no offender (its family is AF_UNSPEC): `from` stays unset.
+  if (const auto offender = to_endpoint(data.subspan(sizeof ee))) e.from = offender->address();
+  e.about = about;
+  return e;
 }
 
 std::string icmp_name(bool v6, std::uint8_t type, std::uint8_t code) {
@@ -122,12 +140,33 @@ boost::system::error_code enable_icmp_errors(net::ip::udp::socket& socket) {
   return {};
 }
 
+std::vector<icmp_error> decode_error_queue(std::span<const std::uint8_t> control,
+                                           std::span<const std::uint8_t> name) {
+  std::vector<icmp_error> out;
+  const auto about = to_endpoint(name);
+  std::size_t offset = 0;
+  // Walked by hand rather than with CMSG_NXTHDR so that a record's cmsg_len is
+  // checked against the bytes actually given, never trusted.
+  while (control.size() - offset >= sizeof(cmsghdr)) {
+    cmsghdr header{};
+    std::memcpy(&header, control.data() + offset, sizeof header);
+    if (header.cmsg_len < CMSG_LEN(0) || header.cmsg_len > control.size() - offset) break;
+    const auto data = control.subspan(offset + CMSG_LEN(0), header.cmsg_len - CMSG_LEN(0));
+    const bool recverr = (header.cmsg_level == SOL_IP && header.cmsg_type == IP_RECVERR) ||
+                         (header.cmsg_level == SOL_IPV6 && header.cmsg_type == IPV6_RECVERR);
+    if (recverr && data.size() >= sizeof(sock_extended_err)) out.push_back(decode_record(data, about));
+    offset += CMSG_ALIGN(header.cmsg_len);
+    if (offset > control.size()) break;
+  }
+  return out;
+}
+
 std::vector<icmp_error> drain_icmp_errors(net::ip::udp::socket& socket) {
   std::vector<icmp_error> out;
   for (int i = 0; i < max_drained; ++i) {
     sockaddr_storage name{};
     std::array<char, 64> payload{}; // the offending datagram's start; not needed, may be truncated
-    alignas(cmsghdr) std::array<char, 512> control{};
+    alignas(cmsghdr) std::array<std::uint8_t, 512> control{};
     iovec iov{payload.data(), payload.size()};
     msghdr msg{};
     msg.msg_name = &name;
@@ -137,29 +176,12 @@ std::vector<icmp_error> drain_icmp_errors(net::ip::udp::socket& socket) {
     msg.msg_control = control.data();
     msg.msg_controllen = control.size();
     if (::recvmsg(socket.native_handle(), &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) break; // EAGAIN: queue empty
-
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-      const bool is_v4 = c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR;
-      const bool is_v6 = c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR;
-      if ((!is_v4 && !is_v6) || c->cmsg_len < CMSG_LEN(sizeof(sock_extended_err))) continue;
-      sock_extended_err ee{};
-      std::memcpy(&ee, CMSG_DATA(c), sizeof ee);
-
-      icmp_error e;
-      e.v6 = ee.ee_origin == SO_EE_ORIGIN_ICMP6;
-      e.local = ee.ee_origin == SO_EE_ORIGIN_LOCAL;
-      e.type = ee.ee_type;
-      e.code = ee.ee_code;
-      e.error_number = static_cast<int>(ee.ee_errno);
-      e.kind = e.local ? icmp_kind::other : classify_icmp(e.v6, e.type, e.code);
-      // The offender's sockaddr follows the extended error (SO_EE_OFFENDER).
-      const std::size_t used = CMSG_LEN(sizeof ee);
-      if (c->cmsg_len > used) {
-        const auto* offender = reinterpret_cast<const sockaddr*>(CMSG_DATA(c) + sizeof ee);
-        e.from = to_address(offender, c->cmsg_len - used);
-      }
-      e.about = to_endpoint(name, msg.msg_namelen);
-      e.received = clock::now();
+    const auto received = clock::now();
+    const std::span<const std::uint8_t> name_bytes(reinterpret_cast<const std::uint8_t*>(&name),
+                                                   std::min<std::size_t>(msg.msg_namelen, sizeof name));
+    for (auto& e : decode_error_queue(std::span(control).first(std::min(msg.msg_controllen, control.size())),
+                                      name_bytes)) {
+      e.received = received;
       out.push_back(std::move(e));
     }
   }

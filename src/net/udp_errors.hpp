@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,12 @@ reason icmp_reason(const icmp_error& e);
 // Asks the kernel to queue ICMP errors on this (open) socket. Without this an
 // unconnected UDP socket never learns of them.
 boost::system::error_code enable_icmp_errors(net::ip::udp::socket& socket);
+
+// Decodes one message read from the error queue: `control` is its ancillary data
+// (IP_RECVERR / IPV6_RECVERR records), `name` its msg_name (the destination of
+// the datagram the error is about). Pure and bounds-checked: record lengths are
+// checked against the bytes given. `received` is left for the caller to set.
+std::vector<icmp_error> decode_error_queue(std::span<const std::uint8_t> control, std::span<const std::uint8_t> name);
 
 // Reads every error queued on the socket, without blocking.
 std::vector<icmp_error> drain_icmp_errors(net::ip::udp::socket& socket);
