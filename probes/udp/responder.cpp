@@ -65,10 +65,12 @@ udp_responder::udp_responder(net::any_io_executor executor, udp::endpoint bind, 
   state_->socket.open(bind.protocol());
   state_->socket.bind(bind);
   state_->local = state_->socket.local_endpoint();
-  if (state_->options.reply_from) {
+  const auto& o = state_->options;
+  if (o.reply_from || o.reply_from_port != 0) {
     state_->reply_socket.emplace(executor);
     state_->reply_socket->open(bind.protocol());
-    state_->reply_socket->bind(udp::endpoint(*state_->options.reply_from, state_->local.port()));
+    state_->reply_socket->bind(udp::endpoint(o.reply_from.value_or(state_->local.address()),
+                                             o.reply_from_port != 0 ? o.reply_from_port : state_->local.port()));
   }
 }
 

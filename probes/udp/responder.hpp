@@ -7,6 +7,7 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 
@@ -15,9 +16,12 @@ namespace edgeprobe {
 namespace net = boost::asio;
 
 struct udp_responder_options {
-  // Answer from a second socket bound to this address (same port) instead of the
-  // one asked: a clustered SQL Server instance answering from the node's address.
+  // Answer from a second socket instead of the one asked: bound to `reply_from`
+  // (a clustered SQL Server instance answering from the node's address) and/or
+  // to `reply_from_port` (0: the port asked). A listening address of 0.0.0.0 or
+  // :: already holds its port on every address: give reply_from_port then.
   std::optional<net::ip::address> reply_from;
+  std::uint16_t reply_from_port = 0;
   bool silent = false;          // never answer: an open port that ignores what it gets
   std::size_t max_reply = 1472; // greeting + echo are cut to this (one Ethernet frame over IPv4)
 };

@@ -80,7 +80,8 @@ nlohmann::json evidence(const udp_report& r, std::size_t sent_bytes, clock::time
   if (r.outcome == udp_outcome::answered) {
     const std::span<const std::uint8_t> shown(r.answer.data(), std::min(r.answer.size(), max_shown_bytes));
     d["reply_from"] = endpoint_text(r.answer_from);
-    d["reply_from_other_address"] = r.from_other_address || r.from_other_port;
+    d["reply_from_other_address"] = r.from_other_address;
+    d["reply_from_other_port"] = r.from_other_port;
     d["reply_size"] = r.answer.size();
     d["reply_hex"] = to_hex(shown);
     if (shown.size() < r.answer.size()) d["reply_truncated"] = true;

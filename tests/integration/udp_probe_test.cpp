@@ -171,11 +171,27 @@ TEST_CASE("udp probe: an answer from another address is seen and attributed to i
   CHECK(d["state"] == "open");
   CHECK(d["reply_from"] == "127.0.0.2:" + port);
   CHECK(d["reply_from_other_address"] == true);
+  CHECK(d["reply_from_other_port"] == false);
   CHECK(d["responder"]["translated"] == false); // the request itself went through untouched
 
   const auto strict = test::run_check(udp_check("127.0.0.1:" + port, {{"expect", {{"no_translation", true}}}}));
   CHECK(strict.outcome.state == status::fail);
   CHECK(strict.outcome.why == reason::path_address_translated);
+}
+
+TEST_CASE("udp probe: an answer from another port of the address asked is attributed to that port") {
+  test::io_thread io;
+  udp_responder_options options;
+  options.reply_from_port = closed_port();
+  udp_responder responder(io.executor(), udp::endpoint(net::ip::make_address("127.0.0.1"), 0), options);
+  responder.start();
+
+  const auto r = test::run_check(udp_check("127.0.0.1:" + std::to_string(responder.local_endpoint().port())));
+  CHECK(r.outcome.state == status::warn);
+  CHECK(r.outcome.why == reason::path_address_translated);
+  CHECK(details_of(r)["reply_from"] == "127.0.0.1:" + std::to_string(options.reply_from_port));
+  CHECK(details_of(r)["reply_from_other_address"] == false);
+  CHECK(details_of(r)["reply_from_other_port"] == true);
 }
 
 TEST_CASE("udp probe: a service that ignores the bytes is silence: udp.no_response") {
