@@ -258,6 +258,35 @@ TEST_CASE("udp probe: datagrams dropped by a router: filtered, udp.no_response w
   CHECK(filtered.outcome.state == status::pass);
 }
 
+TEST_CASE("udp probe: a router that rejects: its ICMP error is named with the router's address") {
+  if (::geteuid() != 0) {
+    MESSAGE("skipped: network namespaces need root");
+    return;
+  }
+  udp_lab lab;
+  lab.lab.router.nft(R"(table inet filter {
+  chain forward {
+    type filter hook forward priority 0;
+    udp dport )" + std::to_string(lab.responder->local_endpoint().port()) + R"( reject with icmp type admin-prohibited
+  }
+})");
+  const auto inside = lab.lab.client.enter();
+
+  const auto r = test::run_check(udp_check(lab.target()));
+  CHECK(r.outcome.state == status::fail);
+  CHECK(r.outcome.why == reason::tcp_admin_prohibited);
+  const auto& d = details_of(r);
+  CHECK(d["state"] == "filtered");
+  CHECK(d["icmp"]["type"] == 3);
+  CHECK(d["icmp"]["code"] == 13);
+  CHECK(d["icmp"]["from"] == test::routed_lab::router_client_side_v4);
+  CHECK(d["icmp"]["about"] == lab.target());
+  CHECK(lab.responder->received() == 0);
+
+  const auto filtered = test::run_check(udp_check(lab.target(), {{"expect", {{"state", "filtered"}}}}));
+  CHECK(filtered.outcome.state == status::pass);
+}
+
 TEST_CASE("udp probe: a router that translates the source: the responder's view reveals it") {
   if (::geteuid() != 0) {
     MESSAGE("skipped: network namespaces need root");
