@@ -1,23 +1,249 @@
-// PLACEHOLDER until the udp probe lands: registered so the skeleton links.
 #include "probes/udp/udp_probe.hpp"
 
+#include "net/responder_greeting.hpp"
+#include "net/udp_exchange.hpp"
+#include "probes/udp/options.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
 namespace edgeprobe {
+
 namespace {
-class placeholder final : public probe {
+
+using udp = net::ip::udp;
+
+constexpr std::size_t max_shown_bytes = 512; // evidence, not a hex dump of a whole answer
+
+std::string endpoint_text(const udp::endpoint& e) {
+  const auto a = e.address().to_string();
+  return (e.address().is_v6() ? "[" + a + "]" : a) + ":" + std::to_string(e.port());
+}
+
+std::string ms_text(clock::duration d) {
+  char out[32];
+  std::snprintf(out, sizeof out, "%.1f ms", to_ms(d));
+  return out;
+}
+
+// When the first datagram left (the exchange's start if none did).
+clock::time_point first_sent(const udp_report& r) {
+  return r.transmissions.empty() ? r.started : r.transmissions.front().sent;
+}
+
+std::string datagrams_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " datagram" : " datagrams"); }
+
+// A v4-mapped address and its IPv4 form are the same host for comparisons.
+net::ip::address plain(const net::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) return net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6());
+  return a;
+}
+
+std::string to_hex(std::span<const std::uint8_t> bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (const auto b : bytes) {
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 0xF]);
+  }
+  return out;
+}
+
+bool printable(std::span<const std::uint8_t> bytes) {
+  return std::all_of(bytes.begin(), bytes.end(),
+                     [](std::uint8_t c) { return (c >= 0x20 && c < 0x7F) || c == '\r' || c == '\n' || c == '\t'; });
+}
+
+const char* observed_state(const udp_report& r) {
+  switch (r.outcome) {
+    case udp_outcome::answered: return "open";
+    case udp_outcome::icmp_error: return r.icmp->kind == icmp_kind::port_unreachable && !r.icmp->local ? "closed"
+                                                                                                       : "filtered";
+    case udp_outcome::silence: return "filtered";
+    case udp_outcome::local_error: return "unknown";
+  }
+  return "unknown";
+}
+
+nlohmann::json evidence(const udp_report& r, std::size_t sent_bytes, clock::time_point origin) {
+  nlohmann::json d;
+  d["state"] = observed_state(r);
+  d["local"] = {{"address", r.local.address().to_string()}, {"port", r.local.port()}};
+  d["sent_bytes"] = sent_bytes;
+  auto transmissions = nlohmann::json::array();
+  for (const auto& t : r.transmissions) {
+    nlohmann::json item = {{"t_ms", to_ms(t.sent - origin)}};
+    if (t.rtt) item["rtt_ms"] = to_ms(*t.rtt);
+    transmissions.push_back(std::move(item));
+  }
+  d["transmissions"] = std::move(transmissions);
+  if (r.outcome == udp_outcome::answered) {
+    const std::span<const std::uint8_t> shown(r.answer.data(), std::min(r.answer.size(), max_shown_bytes));
+    d["reply_from"] = endpoint_text(r.answer_from);
+    d["reply_from_other_address"] = r.from_other_address;
+    d["reply_from_other_port"] = r.from_other_port;
+    d["reply_size"] = r.answer.size();
+    d["reply_hex"] = to_hex(shown);
+    if (shown.size() < r.answer.size()) d["reply_truncated"] = true;
+    if (printable(shown)) d["reply_text"] = std::string(shown.begin(), shown.end());
+    if (!r.transmissions.empty() && r.transmissions.back().rtt) d["rtt_ms"] = to_ms(*r.transmissions.back().rtt);
+  }
+  if (r.icmp) {
+    nlohmann::json icmp = {{"type", r.icmp->type}, {"code", r.icmp->code}, {"description", describe(*r.icmp)}};
+    if (r.icmp->from) icmp["from"] = r.icmp->from->to_string();
+    if (r.icmp->about) icmp["about"] = endpoint_text(*r.icmp->about);
+    icmp["after_ms"] = to_ms(r.icmp->received - r.started);
+    d["icmp"] = std::move(icmp);
+  }
+  if (r.outcome == udp_outcome::local_error)
+    d["local_error"] = {{"step", r.failed_step}, {"error", r.error.message()}};
+  return d;
+}
+
+// "port unreachable (ICMP type 3 code 3) from 10.0.0.1 after 0.4 ms"
+std::string icmp_text(const udp_report& r) {
+  const auto& e = *r.icmp;
+  std::string text = describe(e);
+  if (e.from) text += " from " + e.from->to_string();
+  text += " after " + ms_text(e.received - first_sent(r));
+  return text;
+}
+
+void judge_local_error(const udp_report& r, const std::string& target, std::uint16_t source_port, verdict& v) {
+  namespace errc = boost::system::errc;
+  if (r.failed_step == "bind") {
+    v.raise(status::error, reason::config_invalid,
+            "cannot bind UDP source port " + std::to_string(source_port) + " on this host: " + r.error.message());
+  } else if (r.error == errc::network_unreachable || r.error == errc::host_unreachable) {
+    v.raise(status::fail, reason::tcp_no_route, "this host has no route to " + target + ": " + r.error.message());
+  } else if (r.error == errc::operation_not_permitted || r.error == errc::permission_denied) {
+    v.raise(status::fail, reason::tcp_admin_prohibited,
+            "this host's own firewall refused to send to " + target + ": " + r.error.message());
+  } else {
+    v.raise(status::error, reason::internal_error,
+            "UDP " + r.failed_step + " toward " + target + " failed on this host: " + r.error.message());
+  }
+}
+
+// The observed state against expect.state.
+void judge_state(const udp_config& cfg, const udp_report& r, const std::string& target, verdict& v) {
+  const std::string state = observed_state(r);
+  const std::size_t sent = r.transmissions.size();
+  if (state == "open") {
+    if (cfg.state != udp_state::open)
+      v.raise(status::fail, reason::udp_unexpectedly_open,
+              "UDP " + target + " answered from " + endpoint_text(r.answer_from) + " after " +
+                  ms_text(r.answered_at - first_sent(r)) + " although it must not be reachable");
+    return;
+  }
+  if (cfg.state == udp_state::not_open) return;
+  if (state == "closed") {
+    if (cfg.state == udp_state::closed) return;
+    v.raise(status::fail, reason::udp_port_unreachable,
+            icmp_text(r) + ": nothing listens on UDP " + target + ", or a firewall rejects it" +
+                (cfg.state == udp_state::filtered ? " (expected silence)" : ""));
+    return;
+  }
+  if (r.icmp) { // an ICMP error from a router or firewall: filtered
+    if (cfg.state == udp_state::filtered) return;
+    v.raise(status::fail, icmp_reason(*r.icmp),
+            icmp_text(r) + " for UDP " + target + (cfg.state == udp_state::closed ? " (expected port unreachable)" : ""));
+    return;
+  }
+  if (cfg.state == udp_state::filtered) return;
+  v.raise(status::fail, reason::udp_no_response,
+          "no answer from UDP " + target + " to " + datagrams_text(sent) + " of " + std::to_string(cfg.payload.size()) +
+              " bytes in " + ms_text(clock::now() - first_sent(r)) +
+              ": a firewall drops them, or the service ignores these bytes; UDP cannot tell which" +
+              (cfg.state == udp_state::closed ? " (expected ICMP port unreachable)" : ""));
+}
+
+// An edgeprobe responder names the source address and port it saw: evidence that
+// proves the path end to end, and reveals NAT when it differs from this side's.
+void judge_responder(const udp_config& cfg, const udp_report& r, verdict& v) {
+  const std::string_view bytes(reinterpret_cast<const char*>(r.answer.data()), r.answer.size());
+  const auto greeting = parse_greeting(bytes);
+  if (!greeting) {
+    if (cfg.responder)
+      v.raise(status::fail, reason::udp_reply_mismatch,
+              "the answer from " + endpoint_text(r.answer_from) +
+                  " is not an edgeprobe responder greeting: another service answers on this port");
+    return;
+  }
+  boost::system::error_code ec;
+  const auto saw = net::ip::make_address(greeting->you_address, ec);
+  const bool same = !ec && plain(saw) == plain(r.local.address()) && greeting->you_port == r.local.port();
+  v.details["responder"] = {{"saw", {{"address", greeting->you_address}, {"port", greeting->you_port}}},
+                            {"me", {{"address", greeting->me_address}, {"port", greeting->me_port}}},
+                            {"translated", !same}};
+  if (!same)
+    v.raise(cfg.no_translation ? status::fail : status::pass, reason::path_address_translated,
+            "the responder saw this host as " + (ec ? greeting->you_address + ":" + std::to_string(greeting->you_port)
+                                                     : endpoint_text(udp::endpoint(saw, greeting->you_port))) +
+                " but it sent from " + endpoint_text(r.local) + ": NAT or a proxy sits on the path");
+}
+
+void judge_answer(const udp_config& cfg, const udp_report& r, const udp::endpoint& target, verdict& v) {
+  if (cfg.reply && !cfg.reply->matches(r.answer))
+    v.raise(status::fail, reason::udp_reply_mismatch,
+            "the answer from " + endpoint_text(r.answer_from) + " (" + std::to_string(r.answer.size()) +
+                " bytes) does not match " + cfg.reply->text);
+  judge_responder(cfg, r, v);
+  if (r.from_other_address || r.from_other_port) {
+    // Accepted (the unconnected socket saw it) but a warning: an ordinary client
+    // behind a stateful firewall or NAT never receives such an answer.
+    std::string message = "the answer came from " + endpoint_text(r.answer_from) + ", not from " +
+                          endpoint_text(target) +
+                          " where the datagram went: stateful firewalls and NAT drop such answers for ordinary clients";
+    v.raise(cfg.no_translation ? status::fail : status::warn, reason::path_address_translated, message);
+    if (v.message == message) // it is the finding reported, so its hint is this one
+      v.hint = "The service answers from another address or port than the one asked (a multi-homed or clustered "
+               "host, or a second socket). Make it answer from the address clients use, or allow those answers on "
+               "every stateful firewall in between.";
+  }
+}
+
+class udp_probe final : public probe {
 public:
   std::string_view name() const override { return "udp"; }
-  std::string_view summary() const override { return "not implemented yet"; }
-  target_rules target() const override { return {}; }
-  const probe_options& options() const override { static const probe_options none; return none; }
-  std::shared_ptr<const probe_config> configure(const nlohmann::json&, config_errors&) const override {
-    return std::make_shared<probe_config>();
+  std::string_view summary() const override {
+    return "Sends a datagram: open (an answer), closed (ICMP port unreachable) or filtered (silence)";
   }
-  net::awaitable<verdict> run(probe_context&) const override {
+  target_rules target() const override { return {target_rules::form::host_port, 0}; }
+  const probe_options& options() const override { return udp_option_spec(); }
+
+  std::shared_ptr<const probe_config> configure(const nlohmann::json& check, config_errors& errors) const override {
+    return parse_udp_config(check, errors);
+  }
+
+  net::awaitable<verdict> run(probe_context& ctx) const override {
+    const auto& cfg = ctx.config<udp_config>();
+    udp_request request;
+    request.target = udp::endpoint(*ctx.address, ctx.port);
+    request.payload = cfg.payload;
+    request.source_port = cfg.source_port;
+    request.schedule = retransmission_schedule::fitted(ctx.deadline - clock::now(), cfg.retransmissions + 1);
+    const auto target = request.target;
+    const std::string target_text = endpoint_text(target);
+
+    auto phase = ctx.phases.begin("exchange");
+    const udp_report report = co_await udp_exchange(std::move(request), ctx.deadline);
+    phase.end();
+
     verdict v;
-    v.raise(status::error, reason::internal_error, "the udp probe is not implemented yet");
+    v.details = evidence(report, cfg.payload.size(), ctx.phases.origin());
+    if (report.outcome == udp_outcome::local_error) {
+      judge_local_error(report, target_text, cfg.source_port, v);
+      co_return v;
+    }
+    judge_state(cfg, report, target_text, v);
+    if (report.outcome == udp_outcome::answered && cfg.state == udp_state::open) judge_answer(cfg, report, target, v);
     co_return v;
   }
 };
+
 } // namespace
-std::unique_ptr<probe> make_udp_probe() { return std::make_unique<placeholder>(); }
+
+std::unique_ptr<probe> make_udp_probe() { return std::make_unique<udp_probe>(); }
+
 } // namespace edgeprobe
