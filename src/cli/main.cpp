@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   cli::add_run_command(app, exit_code);
   cli::add_check_command(app, exit_code);
   cli::add_validate_command(app, exit_code);
+  cli::add_demo_command(app, exit_code);
+  cli::add_listen_command(app, exit_code);
   cli::add_probes_command(app, exit_code);
   cli::add_schema_command(app, exit_code);
   try {

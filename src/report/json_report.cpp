@@ -13,8 +13,8 @@ namespace {
 // Milliseconds with microsecond precision, as the document promises.
 double ms(double value) { return std::round(value * 1000.0) / 1000.0; }
 
-nlohmann::json nullable(std::string_view text) {
-  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::string(text));
+nlohmann::ordered_json nullable(std::string_view text) {
+  return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(std::string(text));
 }
 
 std::string iso8601(std::chrono::system_clock::time_point t) {
@@ -29,25 +29,25 @@ std::string iso8601(std::chrono::system_clock::time_point t) {
   return text;
 }
 
-nlohmann::json phases_json(const std::vector<phase>& phases) {
-  auto out = nlohmann::json::array();
+nlohmann::ordered_json phases_json(const std::vector<phase>& phases) {
+  auto out = nlohmann::ordered_json::array();
   for (const auto& p : phases)
     out.push_back({{"name", p.name}, {"start_ms", ms(p.start_ms)}, {"duration_ms", ms(p.duration_ms)}});
   return out;
 }
 
-nlohmann::json address_json(const address_result& a) {
+nlohmann::ordered_json address_json(const address_result& a) {
   return {{"address", a.address},
           {"port", a.port},
           {"status", to_string(a.outcome.state)},
           {"reason", nullable(code(a.outcome.why))},
           {"message", a.outcome.message},
           {"phases", phases_json(a.phases)},
-          {"details", a.outcome.details}};
+          {"details", nlohmann::ordered_json(a.outcome.details)}};
 }
 
-nlohmann::json check_json(const check_result& c) {
-  auto addresses = nlohmann::json::array();
+nlohmann::ordered_json check_json(const check_result& c) {
+  auto addresses = nlohmann::ordered_json::array();
   for (const auto& a : c.addresses) addresses.push_back(address_json(a));
   return {{"name", c.name},
           {"probe", c.probe},
@@ -62,14 +62,14 @@ nlohmann::json check_json(const check_result& c) {
           {"attempts", c.attempts},
           {"phases", phases_json(c.phases)},
           {"addresses", std::move(addresses)},
-          {"details", c.outcome.details}};
+          {"details", nlohmann::ordered_json(c.outcome.details)}};
 }
 
 } // namespace
 
-nlohmann::json to_json(const run_result& run) {
+nlohmann::ordered_json to_json(const run_result& run) {
   const auto s = run.summary();
-  auto results = nlohmann::json::array();
+  auto results = nlohmann::ordered_json::array();
   for (const auto& c : run.results) results.push_back(check_json(c));
   return {{"edgeprobe", version},
           {"suite", run.suite},
@@ -83,7 +83,7 @@ nlohmann::json to_json(const run_result& run) {
 
 void write_json_report(const run_result& run, std::ostream& out, const report_options&) {
   // Replace invalid UTF-8 (a peer's banner may hold anything) instead of throwing.
-  out << to_json(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  out << to_json(run).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
 }
 
 } // namespace edgeprobe

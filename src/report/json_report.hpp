@@ -6,7 +6,8 @@
 
 namespace edgeprobe {
 
-nlohmann::json to_json(const run_result& run);
+// Ordered: keys come out in the order results.md shows them.
+nlohmann::ordered_json to_json(const run_result& run);
 void write_json_report(const run_result& run, std::ostream& out, const report_options& options);
 
 } // namespace edgeprobe

@@ -1,0 +1,63 @@
+// edgeprobe demo: the reference responders on loopback and suites/demo.json
+// (compiled in) run against them — the first thing a new user sees.
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/responder_host.hpp"
+#include "cli/suite_input.hpp"
+#include "core/embedded.hpp"
+
+#include <iostream>
+
+namespace edgeprobe::cli {
+
+namespace {
+
+// The responders the demo suite talks to; their ports become the suite's vars.
+std::map<std::string, std::string> start_responders(responder_host& host) {
+  const auto first = net::ip::make_address("127.0.0.1");
+  const auto second = net::ip::make_address("127.0.0.2");
+  const auto tcp = host.add_tcp({first, 0});
+  // The same port on a second loopback address: the name that resolves to both
+  // shows the per-address fan-out.
+  host.add_tcp({second, tcp.port()});
+  const auto udp = host.add_udp({first, 0});
+  const auto dns = host.add_dns(first, 0, demo_zone());
+  host.start();
+  return {{"tcp_port", std::to_string(tcp.port())},
+          {"udp_port", std::to_string(udp.port())},
+          {"dns_server", "127.0.0.1:" + std::to_string(dns)},
+          {"closed_tcp_port", std::to_string(unused_tcp_port(first))},
+          {"closed_udp_port", std::to_string(unused_udp_port(first))}};
+}
+
+int demo(const output_flags& output) {
+  if (!output_flags_valid(output)) return exit_invalid;
+  responder_host host;
+  load_options load;
+  try {
+    load.vars = start_responders(host);
+  } catch (const std::exception& e) {
+    std::cerr << "edgeprobe demo: cannot start the responders on loopback: " << e.what() << '\n';
+    return exit_internal;
+  }
+  const auto loaded = load_suite_text(embedded::demo_suite_json(), "suites/demo.json", ".", load);
+  if (!loaded.suite) {
+    print_diagnostics(loaded.errors); // the compiled-in suite is ours: a bug
+    return exit_internal;
+  }
+  run_options options;
+  options.on_result = progress_printer();
+  return emit(run_suite(*loaded.suite, options), loaded.suite->secrets, output);
+}
+
+} // namespace
+
+void add_demo_command(CLI::App& app, int& exit_code) {
+  auto output = std::make_shared<output_flags>();
+  auto* cmd = app.add_subcommand(
+      "demo", "start the reference responders on loopback and run suites/demo.json against them");
+  add_output_flags(*cmd, *output);
+  cmd->callback([output, &exit_code] { exit_code = demo(*output); });
+}
+
+} // namespace edgeprobe::cli

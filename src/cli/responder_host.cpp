@@ -1,0 +1,63 @@
+#include "cli/responder_host.hpp"
+
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+
+namespace edgeprobe::cli {
+
+responder_host::~responder_host() {
+  for (auto& r : tcp_) r->stop();
+  for (auto& r : udp_) r->stop();
+  for (auto& r : dns_) r->stop();
+  io_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+net::ip::tcp::endpoint responder_host::add_tcp(net::ip::tcp::endpoint at, tcp_responder_options options) {
+  auto& r = tcp_.emplace_back(std::make_unique<tcp_responder>(io_.get_executor(), at, options));
+  r->start();
+  return r->local_endpoint();
+}
+
+net::ip::udp::endpoint responder_host::add_udp(net::ip::udp::endpoint at, udp_responder_options options) {
+  auto& r = udp_.emplace_back(std::make_unique<udp_responder>(io_.get_executor(), at, options));
+  r->start();
+  return r->local_endpoint();
+}
+
+std::uint16_t responder_host::add_dns(net::ip::address at, std::uint16_t port, dns_zone zone) {
+  auto& r = dns_.emplace_back(std::make_unique<dns_responder>(io_.get_executor(), at, port, std::move(zone)));
+  r->start();
+  return r->port();
+}
+
+void responder_host::start() {
+  thread_ = std::thread([this] {
+    // Responders keep the context busy; the guard keeps it alive if all of them
+    // fail to accept for a moment.
+    auto guard = net::make_work_guard(io_);
+    io_.run();
+  });
+}
+
+void responder_host::wait_for_signal() {
+  net::io_context waiter;
+  net::signal_set signals(waiter, SIGINT, SIGTERM);
+  signals.async_wait([](const boost::system::error_code&, int) {});
+  waiter.run();
+}
+
+std::uint16_t unused_tcp_port(const net::ip::address& address) {
+  net::io_context io;
+  net::ip::tcp::acceptor probe_socket(io, {address, 0});
+  return probe_socket.local_endpoint().port();
+}
+
+std::uint16_t unused_udp_port(const net::ip::address& address) {
+  net::io_context io;
+  net::ip::udp::socket probe_socket(io, {address, 0});
+  return probe_socket.local_endpoint().port();
+}
+
+} // namespace edgeprobe::cli

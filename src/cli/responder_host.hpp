@@ -1,0 +1,48 @@
+// The reference responders that `demo` and `listen` run: one io_context on its
+// own thread serving every responder, so the runner (or the signal wait) keeps
+// the calling thread.
+#pragma once
+#include "probes/dns/responder.hpp"
+#include "probes/tcp/responder.hpp"
+#include "probes/udp/responder.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace edgeprobe::cli {
+
+class responder_host {
+public:
+  responder_host() = default;
+  ~responder_host(); // stops every responder and the thread
+  responder_host(const responder_host&) = delete;
+  responder_host& operator=(const responder_host&) = delete;
+
+  // Each binds at once (port 0: an ephemeral one) and throws
+  // boost::system::system_error when it cannot; returns where it listens.
+  net::ip::tcp::endpoint add_tcp(net::ip::tcp::endpoint at, tcp_responder_options options = {});
+  net::ip::udp::endpoint add_udp(net::ip::udp::endpoint at, udp_responder_options options = {});
+  std::uint16_t add_dns(net::ip::address at, std::uint16_t port, dns_zone zone);
+
+  void start(); // serves on a background thread from now on
+
+  // For `listen`: blocks until SIGINT or SIGTERM.
+  static void wait_for_signal();
+
+private:
+  net::io_context io_;
+  std::vector<std::unique_ptr<tcp_responder>> tcp_;
+  std::vector<std::unique_ptr<udp_responder>> udp_;
+  std::vector<std::unique_ptr<dns_responder>> dns_;
+  std::thread thread_;
+};
+
+// A port on `address` that nothing listens on right now (bound, then released):
+// what the demo's "must be closed" checks point at.
+std::uint16_t unused_tcp_port(const net::ip::address& address);
+std::uint16_t unused_udp_port(const net::ip::address& address);
+
+} // namespace edgeprobe::cli
