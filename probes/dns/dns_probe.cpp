@@ -1,23 +1,94 @@
-// PLACEHOLDER until the dns probe lands: registered so the skeleton links.
 #include "probes/dns/dns_probe.hpp"
 
+#include "net/resolver.hpp"
+#include "probes/dns/codec.hpp"
+#include "probes/dns/evaluate.hpp"
+#include "probes/dns/options.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/address.hpp>
+
+#include <optional>
+
 namespace edgeprobe {
+
 namespace {
-class placeholder final : public probe {
+
+// PTR for an address target asks for its reverse name (in-addr.arpa / ip6.arpa).
+std::string reverse_name(const net::ip::address& a) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  if (a.is_v4()) {
+    const auto b = a.to_v4().to_bytes();
+    for (int i = 3; i >= 0; --i) out += std::to_string(b[static_cast<std::size_t>(i)]) + ".";
+    return out + "in-addr.arpa";
+  }
+  const auto b = a.to_v6().to_bytes();
+  for (int i = 15; i >= 0; --i) {
+    const auto byte = b[static_cast<std::size_t>(i)];
+    out += std::string{digits[byte & 0x0F], '.', digits[byte >> 4], '.'};
+  }
+  return out + "ip6.arpa";
+}
+
+net::awaitable<dns_exchange> ask(resolver& r, std::string name, std::uint16_t qtype, clock::time_point deadline) {
+  dns_exchange x;
+  x.qtype = qtype;
+  const auto started = clock::now();
+  x.answer = co_await r.query(std::move(name), qtype, deadline);
+  x.ms = to_ms(clock::now() - started);
+  co_return x;
+}
+
+class dns_probe final : public probe {
 public:
   std::string_view name() const override { return "dns"; }
-  std::string_view summary() const override { return "not implemented yet"; }
-  target_rules target() const override { return {}; }
-  const probe_options& options() const override { static const probe_options none; return none; }
-  std::shared_ptr<const probe_config> configure(const nlohmann::json&, config_errors&) const override {
-    return std::make_shared<probe_config>();
+  std::string_view summary() const override {
+    return "Resolves a name through c-ares (A, AAAA, SRV, MX, TXT, ...) and checks rcode and answers";
   }
-  net::awaitable<verdict> run(probe_context&) const override {
-    verdict v;
-    v.raise(status::error, reason::internal_error, "the dns probe is not implemented yet");
-    co_return v;
+  target_rules target() const override { return {target_rules::form::name, 0}; }
+  const probe_options& options() const override { return dns_option_specs(); }
+  bool per_address() const override { return false; }
+
+  std::shared_ptr<const probe_config> configure(const nlohmann::json& check, config_errors& errors) const override {
+    return parse_dns_config(check, errors);
+  }
+
+  net::awaitable<verdict> run(probe_context& ctx) const override {
+    const auto& cfg = ctx.config<dns_config>();
+    // transport and recursion are this probe's options: when they differ from the
+    // check's shared resolver, ask through a resolver of our own.
+    const resolver_spec wanted{ctx.check.resolver.server, cfg.tcp, cfg.recursion};
+    std::optional<resolver> own;
+    resolver* dns = &ctx.resolver;
+    if (!(ctx.resolver.spec() == wanted)) dns = &own.emplace(ctx.executor, wanted);
+
+    std::string qname = ctx.check.target.host;
+    boost::system::error_code ec;
+    if (const auto literal = net::ip::make_address(qname, ec); !ec && cfg.type == dns::type::ptr)
+      qname = reverse_name(literal);
+
+    std::vector<dns_exchange> exchanges;
+    auto timing = ctx.phases.begin("dns");
+    if (cfg.type) {
+      exchanges.push_back(co_await ask(*dns, qname, *cfg.type, ctx.deadline));
+    } else if (ctx.check.family == address_family::any) {
+      using namespace net::experimental::awaitable_operators;
+      auto [a, aaaa] = co_await (ask(*dns, qname, dns::type::a, ctx.deadline) &&
+                                 ask(*dns, qname, dns::type::aaaa, ctx.deadline));
+      exchanges.push_back(std::move(a));
+      exchanges.push_back(std::move(aaaa));
+    } else {
+      const auto qtype = ctx.check.family == address_family::ipv4 ? dns::type::a : dns::type::aaaa;
+      exchanges.push_back(co_await ask(*dns, qname, qtype, ctx.deadline));
+    }
+    timing.end();
+    co_return evaluate_dns(cfg, qname, !cfg.type, exchanges);
   }
 };
+
 } // namespace
-std::unique_ptr<probe> make_dns_probe() { return std::make_unique<placeholder>(); }
+
+std::unique_ptr<probe> make_dns_probe() { return std::make_unique<dns_probe>(); }
+
 } // namespace edgeprobe

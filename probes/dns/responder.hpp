@@ -1,0 +1,52 @@
+// A small authoritative DNS server for one zone, over UDP and TCP: the reference
+// peer for `edgeprobe demo`, `listen` and the tests.
+#pragma once
+#include "probes/dns/codec.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace edgeprobe {
+
+namespace net = boost::asio;
+
+struct dns_zone {
+  std::string origin;                  // "demo.edgeprobe.test"
+  std::vector<dns::record> records;    // names in presentation form, inside `origin`
+  std::vector<std::string> servfail;   // names answered with SERVFAIL (to show dns.servfail)
+  dns::soa_rdata soa;                  // for NXDOMAIN and NODATA answers
+};
+
+// demo.edgeprobe.test: several A, AAAA, a CNAME, SRV _sip._tls, TXT; broken.demo.edgeprobe.test
+// answers SERVFAIL; other names in the zone are NXDOMAIN, names outside it REFUSED.
+dns_zone demo_zone();
+
+// The answer to one query message, or nullopt when the bytes are not a query worth
+// answering (not parseable, or a response). Pure: the responder's whole logic.
+std::optional<std::vector<std::uint8_t>> answer_query(const dns_zone& zone, std::span<const std::uint8_t> query);
+
+class dns_responder {
+public:
+  dns_responder(net::any_io_executor executor, net::ip::address address, std::uint16_t port /*0=ephemeral*/,
+                dns_zone zone);
+  ~dns_responder();
+  dns_responder(const dns_responder&) = delete;
+  dns_responder& operator=(const dns_responder&) = delete;
+
+  std::uint16_t port() const; // UDP and TCP share it
+  void start();
+  void stop();
+
+private:
+  struct state;
+  std::shared_ptr<state> state_;
+};
+
+} // namespace edgeprobe
