@@ -1,0 +1,93 @@
+#include "report/human_report.hpp"
+
+#include "report/evidence_text.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+namespace edgeprobe {
+
+namespace {
+
+constexpr std::size_t max_column = 40;
+
+std::string_view colour_of(status s) {
+  switch (s) {
+    case status::pass: return "\033[32m";
+    case status::warn: return "\033[33m";
+    case status::fail: return "\033[31m";
+    case status::error: return "\033[35m";
+    case status::skip: return "\033[2m";
+  }
+  return "";
+}
+
+std::string label(status s, bool colour) {
+  std::string text(to_string(s));
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
+  text.resize(5, ' ');
+  return colour ? std::string(colour_of(s)) + text + "\033[0m" : text;
+}
+
+std::string fit(const std::string& text, std::size_t width) {
+  if (text.size() > width) return text.substr(0, width - 1) + "~";
+  return text + std::string(width - text.size(), ' ');
+}
+
+std::string millis(double ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%9.1f ms", ms);
+  return text;
+}
+
+std::string endpoint(const address_result& a) {
+  const bool v6 = a.address.find(':') != std::string::npos;
+  return (v6 ? "[" + a.address + "]" : a.address) + ":" + std::to_string(a.port);
+}
+
+void write_check(const check_result& c, std::size_t name_width, std::size_t target_width, std::ostream& out,
+                 const report_options& options) {
+  out << label(c.outcome.state, options.color) << " " << fit(c.name, name_width) << "  " << fit(c.target, target_width)
+      << " " << millis(c.duration_ms);
+  if (c.outcome.why != reason::none) out << "  " << code(c.outcome.why);
+  if (c.attempts > 1) out << "  (" << c.attempts << " attempts)";
+  out << '\n';
+
+  const bool explain = c.outcome.state != status::pass || c.outcome.why != reason::none;
+  if (explain && !c.outcome.message.empty()) out << "      " << c.outcome.message << '\n';
+  if (explain && c.outcome.state != status::skip && !c.outcome.hint.empty())
+    out << "      hint: " << c.outcome.hint << '\n';
+  if (!options.verbose) return;
+
+  for (const auto& p : c.phases) out << "      phase " << p.name << ": " << millis(p.duration_ms) << '\n';
+  write_evidence(c.outcome.details, 6, out);
+  for (const auto& a : c.addresses) {
+    out << "      " << endpoint(a) << "  " << to_string(a.outcome.state);
+    if (a.outcome.why != reason::none) out << "  " << code(a.outcome.why);
+    out << '\n';
+    if (!a.outcome.message.empty()) out << "        " << a.outcome.message << '\n';
+    write_evidence(a.outcome.details, 8, out);
+  }
+}
+
+} // namespace
+
+void write_human_report(const run_result& run, std::ostream& out, const report_options& options) {
+  std::size_t name_width = 4, target_width = 6;
+  for (const auto& c : run.results) {
+    name_width = std::min(max_column, std::max(name_width, c.name.size()));
+    target_width = std::min(max_column, std::max(target_width, c.target.size()));
+  }
+  out << "edgeprobe " << run.suite << " — " << run.results.size() << " check" << (run.results.size() == 1 ? "" : "s")
+      << '\n';
+  for (const auto& c : run.results) write_check(c, name_width, target_width, out, options);
+
+  const auto s = run.summary();
+  out << '\n'
+      << label(run.overall(), options.color) << " " << s.total << " checks: " << s.pass << " pass, " << s.warn
+      << " warn, " << s.fail << " fail, " << s.error << " error, " << s.skip << " skip ("
+      << static_cast<long>(run.duration_ms + 0.5) << " ms)\n";
+}
+
+} // namespace edgeprobe

@@ -1,0 +1,194 @@
+// The runner's own duties, exercised with scripted probes: needs, retries,
+// address fan-out, the deadline guard, contained exceptions, concurrency.
+#include "core/runner.hpp"
+
+#include "core/probe.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <doctest/doctest.h>
+
+#include <map>
+
+using namespace edgeprobe;
+using namespace std::chrono_literals;
+
+namespace {
+
+// What a scripted probe does, keyed by the address it is run against.
+struct script : probe_config {
+  std::map<std::string, std::vector<std::string>> by_address; // "*" for no address; one entry per attempt
+  std::chrono::milliseconds sleep{0};
+};
+
+class scripted_probe final : public probe {
+public:
+  explicit scripted_probe(bool per_address) : per_address_(per_address) {}
+  std::string_view name() const override { return per_address_ ? "scripted" : "scripted_single"; }
+  std::string_view summary() const override { return "test double"; }
+  target_rules target() const override { return {}; }
+  const probe_options& options() const override { static const probe_options none; return none; }
+  bool per_address() const override { return per_address_; }
+  std::shared_ptr<const probe_config> configure(const nlohmann::json&, config_errors&) const override { return nullptr; }
+
+  net::awaitable<verdict> run(probe_context& ctx) const override {
+    ++calls;
+    in_flight_now = in_flight_now + 1;
+    max_in_flight = std::max(max_in_flight, in_flight_now);
+    const auto& s = ctx.config<script>();
+    const std::string key = ctx.address ? ctx.address->to_string() : "*";
+    const auto& steps = s.by_address.at(key);
+    const std::string step = steps[std::min(attempts[key]++, steps.size() - 1)];
+    auto phase = ctx.phases.begin("work");
+    net::steady_timer t(ctx.executor, step == "hang" ? 1h : s.sleep);
+    co_await t.async_wait(net::as_tuple(net::use_awaitable));
+    in_flight_now = in_flight_now - 1;
+    if (step == "throw") throw std::runtime_error("scripted fault");
+    verdict v;
+    if (step == "fail") v.raise(status::fail, reason::tcp_refused, "refused by " + key);
+    if (step == "unreachable") v.raise(status::fail, reason::tcp_host_unreachable, "unreachable " + key);
+    if (step == "warn") v.raise(status::warn, reason::tls_cert_expires_soon, "soon");
+    co_return v;
+  }
+
+  mutable std::size_t calls = 0, in_flight_now = 0, max_in_flight = 0;
+  mutable std::map<std::string, std::size_t> attempts;
+
+private:
+  bool per_address_;
+};
+
+check_spec make_check(const probe& p, std::string name, std::string host, std::shared_ptr<script> s) {
+  check_spec c;
+  c.name = std::move(name);
+  c.prober = &p;
+  c.target = {host + ":1", host, 1};
+  c.config = std::move(s);
+  c.timeout = 2s;
+  return c;
+}
+
+std::shared_ptr<script> steps(std::map<std::string, std::vector<std::string>> by_address) {
+  auto s = std::make_shared<script>();
+  s->by_address = std::move(by_address);
+  return s;
+}
+
+run_result run(const suite& s, run_options o = {}) {
+  o.handle_signals = false;
+  return run_suite(s, o);
+}
+
+} // namespace
+
+TEST_CASE("a check whose need fails is skipped with check.needs_failed; one whose need passed runs") {
+  scripted_probe p(true);
+  suite s;
+  s.checks.push_back(make_check(p, "base", "127.0.0.1", steps({{"127.0.0.1", {"fail"}}})));
+  s.checks.push_back(make_check(p, "dependent", "127.0.0.1", steps({{"127.0.0.1", {"pass"}}})));
+  s.checks.back().needs = {"base"};
+  s.checks.push_back(make_check(p, "ok", "127.0.0.2", steps({{"127.0.0.2", {"pass"}}})));
+  s.checks.push_back(make_check(p, "after ok", "127.0.0.3", steps({{"127.0.0.3", {"pass"}}})));
+  s.checks.back().needs = {"ok"};
+  auto r = run(s);
+  REQUIRE(r.results.size() == 4);
+  CHECK(r.results[0].outcome.state == status::fail);
+  CHECK(r.results[1].outcome.state == status::skip);
+  CHECK(r.results[1].outcome.why == reason::check_needs_failed);
+  CHECK(r.results[1].outcome.message.find("base") != std::string::npos);
+  CHECK(r.results[3].outcome.state == status::pass);
+  CHECK(r.overall() == status::fail);
+  CHECK(p.calls == 3);
+}
+
+TEST_CASE("retries: a later success wins; when all fail the first cause is reported") {
+  scripted_probe p(true);
+  suite s;
+  s.checks.push_back(make_check(p, "flaky", "127.0.0.1", steps({{"127.0.0.1", {"fail", "pass"}}})));
+  s.checks.back().retries = 2;
+  s.checks.push_back(make_check(p, "broken", "127.0.0.2", steps({{"127.0.0.2", {"unreachable", "fail"}}})));
+  s.checks.back().retries = 1;
+  auto r = run(s);
+  CHECK(r.results[0].outcome.state == status::pass);
+  CHECK(r.results[0].attempts == 2);
+  CHECK(r.results[0].outcome.details["attempts"].size() == 2);
+  CHECK(r.results[1].outcome.state == status::fail);
+  CHECK(r.results[1].attempts == 2);
+  CHECK(r.results[1].outcome.why == reason::tcp_host_unreachable);
+  CHECK(r.results[1].outcome.details["attempts"][1]["reason"] == "tcp.refused");
+}
+
+TEST_CASE("a probe that overruns its deadline is cut off: check.timeout soon after the deadline") {
+  scripted_probe p(true);
+  suite s;
+  s.checks.push_back(make_check(p, "hangs", "127.0.0.1", steps({{"127.0.0.1", {"hang"}}})));
+  s.checks.back().timeout = 300ms;
+  const auto t0 = clock::now();
+  auto r = run(s);
+  const double elapsed = to_ms(clock::now() - t0);
+  CHECK(r.results[0].outcome.state == status::fail);
+  CHECK(r.results[0].outcome.why == reason::check_timeout);
+  CHECK(r.results[0].outcome.message.find("300ms") != std::string::npos);
+  CHECK(elapsed >= 300);
+  CHECK(elapsed < 300 + 50 + 200); // deadline + grace + scheduling slack
+}
+
+TEST_CASE("an exception inside a probe becomes an error result, not a crash") {
+  scripted_probe p(true);
+  suite s;
+  s.checks.push_back(make_check(p, "throws", "127.0.0.1", steps({{"127.0.0.1", {"throw"}}})));
+  s.checks.push_back(make_check(p, "fine", "127.0.0.2", steps({{"127.0.0.2", {"pass"}}})));
+  auto r = run(s);
+  CHECK(r.results[0].outcome.state == status::error);
+  CHECK(r.results[0].outcome.why == reason::internal_error);
+  CHECK(r.results[0].outcome.message.find("scripted fault") != std::string::npos);
+  CHECK(r.results[1].outcome.state == status::pass);
+}
+
+TEST_CASE("the concurrency limit bounds checks in flight") {
+  scripted_probe p(true);
+  suite s;
+  for (int i = 0; i < 40; ++i) {
+    auto sc = steps({{"127.0.0.1", {"pass"}}});
+    sc->sleep = 5ms;
+    s.checks.push_back(make_check(p, "c" + std::to_string(i), "127.0.0.1", sc));
+  }
+  run_options o;
+  o.concurrency = 7;
+  std::size_t progress_calls = 0;
+  o.on_result = [&](const check_result&, std::size_t done, std::size_t total) {
+    ++progress_calls;
+    CHECK(done <= total);
+  };
+  auto r = run(s, o);
+  CHECK(r.summary().pass == 40);
+  CHECK(p.max_in_flight == 7);
+  CHECK(progress_calls == 40);
+}
+
+TEST_CASE("--only runs the named check and what it needs; the rest is skipped") {
+  scripted_probe p(true);
+  suite s;
+  s.checks.push_back(make_check(p, "dns", "127.0.0.1", steps({{"127.0.0.1", {"pass"}}})));
+  s.checks.push_back(make_check(p, "tls", "127.0.0.1", steps({{"127.0.0.1", {"pass"}}})));
+  s.checks.back().needs = {"dns"};
+  s.checks.push_back(make_check(p, "other", "127.0.0.1", steps({{"127.0.0.1", {"pass"}}})));
+  run_options o;
+  o.only = {"tls"};
+  auto r = run(s, o);
+  CHECK(r.results[0].outcome.state == status::pass);
+  CHECK(r.results[1].outcome.state == status::pass);
+  CHECK(r.results[2].outcome.state == status::skip);
+  CHECK(r.results[2].outcome.why == reason::none);
+}
+
+TEST_CASE("a probe that does not connect runs once, without addresses") {
+  scripted_probe p(false);
+  suite s;
+  s.checks.push_back(make_check(p, "single", "name.example", steps({{"*", {"warn"}}})));
+  auto r = run(s);
+  CHECK(r.results[0].outcome.state == status::warn);
+  CHECK(r.results[0].addresses.empty());
+  CHECK(r.results[0].outcome.hint.find("Renew") != std::string::npos);
+  REQUIRE(r.results[0].phases.size() == 1);
+  CHECK(r.results[0].phases[0].name == "work");
+}
