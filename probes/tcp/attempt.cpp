@@ -78,6 +78,13 @@ void judge_connect(const connect_report& r, const tcp_config& cfg, verdict& v) {
     judge_local_failure(r, cfg, v);
     return;
   }
+  if (r.why == reason::tcp_reset) { // the handshake did complete: the port is open
+    if (cfg.state == expected_state::open) v.raise(status::fail, r.why, r.message);
+    else
+      v.raise(status::fail, reason::tcp_unexpectedly_open,
+              r.message + ", so it is open although the check expects it " + std::string(to_string(cfg.state)));
+    return;
+  }
   if (r.why == reason::tcp_no_route) { // says nothing about the port, whatever is expected
     v.raise(status::fail, r.why, r.message);
     return;

@@ -15,11 +15,6 @@
 #include <cstdio>
 #include <optional>
 
-// GCC 12 false positive: it inlines Asio's coroutine-frame operator new down to
-// aligned_alloc, then takes the frame's own (matching) operator delete for a
-// mismatch. Only large coroutine frames trigger it.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 namespace edgeprobe {
 
 namespace {
@@ -161,6 +156,7 @@ net::awaitable<void> run_exchange(net::ip::tcp::socket& socket, const tcp_config
                                                          net::as_tuple(net::use_awaitable)));
     if (!sent) {
       const auto info = read_tcp_info(socket);
+      if (info) details["tcp_info_end"] = to_json(*info);
       if (info && info->peer_window == 0u)
         v.raise(status::fail, reason::tcp_zero_window,
                 peer + " advertises a zero receive window: " + std::to_string(cfg.send->size()) +

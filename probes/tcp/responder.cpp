@@ -15,13 +15,10 @@
 #include <set>
 #include <vector>
 
-// GCC 12 false positive on Asio coroutine frames (see net/tcp_connect.cpp).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 namespace edgeprobe {
 
-struct tcp_responder::state {
-  state(net::any_io_executor ex, tcp_responder_options opts) : executor(ex), acceptor(ex), options(opts) {}
+struct tcp_responder_state {
+  tcp_responder_state(net::any_io_executor ex, tcp_responder_options opts) : executor(ex), acceptor(ex), options(opts) {}
 
   net::any_io_executor executor;
   net::ip::tcp::acceptor acceptor;
@@ -41,9 +38,9 @@ std::string plain_address(const net::ip::address& a) {
   return a.to_string();
 }
 
-net::awaitable<void> serve(std::shared_ptr<tcp_responder::state> s, socket_ptr conn) {
+net::awaitable<void> serve(std::shared_ptr<tcp_responder_state> s, socket_ptr conn) {
   struct registration { // keeps stop() able to close this connection while it lives
-    std::shared_ptr<tcp_responder::state> s;
+    std::shared_ptr<tcp_responder_state> s;
     socket_ptr conn;
     ~registration() { s->connections.erase(conn); }
   } reg{s, conn};
@@ -86,7 +83,7 @@ net::awaitable<void> serve(std::shared_ptr<tcp_responder::state> s, socket_ptr c
   conn->close(ec);
 }
 
-net::awaitable<void> accept_loop(std::shared_ptr<tcp_responder::state> s) {
+net::awaitable<void> accept_loop(std::shared_ptr<tcp_responder_state> s) {
   while (!s->stopped) {
     auto [ec, peer] = co_await s->acceptor.async_accept(net::as_tuple(net::use_awaitable));
     if (s->stopped || ec == net::error::operation_aborted) co_return;
@@ -108,7 +105,7 @@ net::awaitable<void> accept_loop(std::shared_ptr<tcp_responder::state> s) {
 
 tcp_responder::tcp_responder(net::any_io_executor executor, net::ip::tcp::endpoint bind,
                              tcp_responder_options options)
-    : state_(std::make_shared<state>(executor, options)) {
+    : state_(std::make_shared<tcp_responder_state>(executor, options)) {
   auto& a = state_->acceptor;
   a.open(bind.protocol());
   a.set_option(net::socket_base::reuse_address(true));

@@ -24,6 +24,8 @@ struct tcp_responder_options {
   bool silent = false;             // no greeting: a service that waits for the client to speak
 };
 
+struct tcp_responder_state; // shared with the connections' coroutines
+
 class tcp_responder {
 public:
   // Binds and listens at once (port 0: an ephemeral port; see local_endpoint()).
@@ -38,8 +40,7 @@ public:
   void stop();  // closes the listener and every connection; callable from any thread
 
 private:
-  struct state;
-  std::shared_ptr<state> state_;
+  std::shared_ptr<tcp_responder_state> state_;
   net::ip::tcp::endpoint local_;
 };
 

@@ -180,6 +180,10 @@ reason classify_connect_failure(const boost::system::error_code& ec, const std::
   if (ec.category() != boost::system::system_category()) return reason::none;
   switch (ec.value()) {
     case ECONNREFUSED: return reason::tcp_refused;
+    // The handshake completed in the kernel and a RST followed before the
+    // connect's completion was collected: established, then reset.
+    case ECONNRESET:
+    case EPIPE: return reason::tcp_reset;
     case ETIMEDOUT: return reason::tcp_timeout; // the kernel gave up its SYN retries first
     case EHOSTUNREACH:
     case EHOSTDOWN:

@@ -11,11 +11,6 @@
 #include <array>
 #include <cstdio>
 
-// GCC 12 false positive: it inlines Asio's coroutine-frame operator new down to
-// aligned_alloc, then takes the frame's own (matching) operator delete for a
-// mismatch. Only large coroutine frames trigger it.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 namespace edgeprobe {
 
 namespace {
@@ -65,6 +60,8 @@ std::string failure_message(const connect_report& r) {
                r.icmp->describe() + after;
       return "this host refused to send to " + target + " (" + err +
              "): a local firewall rule or a prohibit route";
+    case reason::tcp_reset:
+      return target + " accepted the connection and reset it at once (" + err + after + ")";
     case reason::tcp_no_route:
       return "this host has no route to " + r.remote.address().to_string() + " (" + err +
              " from the local routing table; no packet was sent)";
