@@ -100,6 +100,10 @@ routed_lab::routed_lab() {
   server.exec("ip -6 addr add fd00:77:2::2/64 dev s0 nodad");
   router.sysctl("net.ipv4.ip_forward", "1");
   router.sysctl("net.ipv6.conf.all.forwarding", "1");
+  // Tests make the router answer many SYNs with ICMP errors in quick
+  // succession; the kernel's default rate limit would silently swallow some.
+  router.sysctl("net.ipv4.icmp_ratelimit", "0");
+  router.sysctl("net.ipv6.icmp.ratelimit", "0");
   client.exec("ip route add default via 10.77.1.1 && ip -6 route add default via fd00:77:1::1");
   server.exec("ip route add default via 10.77.2.1 && ip -6 route add default via fd00:77:2::1");
 }
