@@ -41,10 +41,13 @@ bool has_phase(const check_result& r, const std::string& name) {
   return false;
 }
 
-// Sockets in TIME_WAIT with `port` at either end, as `ss` lists them.
-int time_wait_count(std::uint16_t port) {
-  const std::string p = std::to_string(port);
-  std::istringstream lines(test::shell("ss -Htan state time-wait '( sport = :" + p + " or dport = :" + p + " )'"));
+// Sockets in TIME_WAIT between these two ports (the probe's and the server's),
+// as `ss` lists them. Both ports matter: the listener's port number may have
+// been an ephemeral client port earlier in this run, still in TIME_WAIT.
+int time_wait_count(const json& local_port, std::uint16_t server_port) {
+  const std::string filter = "'( sport = :" + std::to_string(local_port.get<int>()) +
+                             " and dport = :" + std::to_string(server_port) + " )'";
+  std::istringstream lines(test::shell("ss -Htan state time-wait " + filter));
   int n = 0;
   for (std::string line; std::getline(lines, line);) n += !line.empty();
   return n;
@@ -208,6 +211,9 @@ TEST_CASE("expect.state against a closed and an open port") {
         {{"probe", "tcp"}, {"target", target}, {"timeout", "2s"}, {"expect", {{"state", state}}}});
   };
   CHECK(check("127.0.0.1:1", "closed").outcome.state == status::pass);
+  auto refused = check("127.0.0.1:1", "open");
+  CHECK(refused.outcome.state == status::fail);
+  CHECK(reason_of(refused) == "tcp.refused");
   CHECK(check("127.0.0.1:1", "not_open").outcome.state == status::pass);
 
   auto filtered = check("127.0.0.1:1", "filtered");
@@ -226,10 +232,13 @@ TEST_CASE("close: rst leaves no TIME_WAIT, fin does") {
   responder_fixture fin_srv({.silent = true});
   auto fin = test::run_check({{"probe", "tcp"}, {"target", fin_srv.target()}, {"timeout", "2s"}});
   REQUIRE(fin.outcome.state == status::pass);
+  const json fin_port = details(fin)["local_port"];
   // The responder answers our FIN with its own; give it a moment to arrive.
-  for (int i = 0; i < 200 && time_wait_count(fin_srv.port()) == 0; ++i)
+  for (int i = 0; i < 200 && time_wait_count(fin_port, fin_srv.port()) == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  CHECK(time_wait_count(fin_srv.port()) == 1);
+  const std::string port = std::to_string(fin_srv.port());
+  INFO("sockets on that port: ", test::shell("ss -Htani '( sport = :" + port + " or dport = :" + port + " )'"));
+  CHECK(time_wait_count(fin_port, fin_srv.port()) == 1);
 
   responder_fixture rst_srv({.silent = true});
   auto rst = test::run_check(
@@ -237,7 +246,7 @@ TEST_CASE("close: rst leaves no TIME_WAIT, fin does") {
   REQUIRE(rst.outcome.state == status::pass);
   CHECK(details(rst)["close"] == "rst");
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  CHECK(time_wait_count(rst_srv.port()) == 0);
+  CHECK(time_wait_count(details(rst)["local_port"], rst_srv.port()) == 0);
 }
 
 TEST_CASE("a peer that stops reading: zero window") {
