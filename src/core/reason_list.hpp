@@ -31,6 +31,7 @@
   X(tcp_reset, "tcp.reset", "The connection was established and then reset by the peer or a device in between: the service closed it abortively, or a firewall/IPS killed it after the handshake.") \
   X(tcp_zero_window, "tcp.zero_window", "The peer advertises a zero receive window: the application on the server is not reading its socket (hung or overloaded).") \
   X(tcp_small_mss, "tcp.small_mss", "The negotiated MSS is smaller than expected: a device on the path clamps MSS (VPN, IPsec, PPPoE). Large packets will fragment or stall if PMTU discovery is blocked.") \
+  X(tcp_slow_connect, "tcp.slow_connect", "The connection was made, but the handshake took longer than `expect.max_connect_ms`: a first SYN was lost and retransmitted (see syns_sent), the path is long or congested, or the server is slow to accept (a full listen backlog).") \
   X(tcp_source_port_blocked, "tcp.source_port_blocked", "Some source ports connect and others do not: a firewall, IPsec policy or host filter blocks by source port. Compare the blocked ports with the policies on both ends.") \
   X(tcp_banner_mismatch, "tcp.banner_mismatch", "Something answers on the port, but not the service expected: a different application, a proxy, or a load balancer's default page.") \
   X(tcp_unexpectedly_open, "tcp.unexpectedly_open", "The port is open although it must not be reachable from here. Close it on the firewall or stop the service.") \

@@ -1,0 +1,29 @@
+// What the tcp probe does on an established connection: read a responder's
+// greeting (NAT detection), send the bytes asked for, read until the banner
+// matches, hold the connection open — and notice resets and zero windows.
+#pragma once
+#include "core/clock.hpp"
+#include "core/phase_log.hpp"
+#include "core/result.hpp"
+#include "probes/tcp/options.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace edgeprobe {
+
+// Runs the exchange `cfg` asks for on `socket`, raising findings on `v` and
+// filling `details`. `local` is the address/port this host used.
+net::awaitable<void> run_exchange(net::ip::tcp::socket& socket, const tcp_config& cfg,
+                                  const net::ip::tcp::endpoint& local, clock::time_point deadline,
+                                  phase_log* phases, verdict& v, nlohmann::json& details);
+
+// Bytes as a person can read them in a message: printable ASCII as is, the rest
+// as \r, \n, \t or \xNN; at most `cap` input bytes, then "...(N more bytes)".
+std::string escape_bytes(std::string_view bytes, std::size_t cap = 200);
+
+} // namespace edgeprobe

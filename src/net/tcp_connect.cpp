@@ -1,0 +1,185 @@
+#include "net/tcp_connect.hpp"
+
+#include "core/deadline.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cstdio>
+
+namespace edgeprobe {
+
+namespace {
+
+std::string ms_text(double ms) {
+  std::array<char, 32> buffer{};
+  std::snprintf(buffer.data(), buffer.size(), ms < 10 ? "%.2f ms" : "%.0f ms", ms);
+  return buffer.data();
+}
+
+std::string icmp_from(const connect_report& r) {
+  return r.icmp && r.icmp->from ? r.icmp->from->to_string() : std::string("a router");
+}
+
+std::string failure_message(const connect_report& r) {
+  const std::string target = endpoint_text(r.remote);
+  const std::string after = " after " + ms_text(r.connect_ms);
+  const std::string err = errno_name(r.error);
+  if (r.failed_at != connect_report::stage::connect)
+    return std::string(r.failed_at == connect_report::stage::bind ? "could not bind the source address " :
+                                                                    "could not open a socket ") +
+           (r.failed_at == connect_report::stage::bind ? endpoint_text(r.local) + " " : "") + "to connect to " +
+           target + ": " + err + " (" + r.error.message() + ")";
+  switch (r.why) {
+    case reason::tcp_refused:
+      if (r.icmp)
+        return icmp_from(r) + " refused the connection to " + target + " with " + r.icmp->describe() + after;
+      return target + " refused the connection (RST in answer to the SYN" + after + ")";
+    case reason::tcp_timeout:
+      if (!r.timed_out)
+        return "no answer from " + target + ": the kernel gave up after " + std::to_string(r.syns_sent) +
+               " SYNs and " + ms_text(r.connect_ms) + " (ETIMEDOUT)";
+      return "no answer from " + target + " within " + ms_text(r.connect_ms) + ": " +
+             std::to_string(r.syns_sent) + (r.syns_sent == 1 ? " SYN" : " SYNs") +
+             " sent, no SYN-ACK, RST or ICMP error came back";
+    case reason::tcp_host_unreachable:
+      if (r.icmp)
+        return icmp_from(r) + " reported " + r.remote.address().to_string() + " unreachable: " +
+               r.icmp->describe() + after;
+      return "connecting to " + target + " failed with " + err + after + " (no ICMP error was queued)";
+    case reason::tcp_net_unreachable:
+      return icmp_from(r) + " reported the network of " + r.remote.address().to_string() + " unreachable: " +
+             (r.icmp ? r.icmp->describe() : err) + after;
+    case reason::tcp_admin_prohibited:
+      if (r.icmp)
+        return icmp_from(r) + " administratively rejected the connection to " + target + ": " +
+               r.icmp->describe() + after;
+      return "this host refused to send to " + target + " (" + err +
+             "): a local firewall rule or a prohibit route";
+    case reason::tcp_reset:
+      return target + " accepted the connection and reset it at once (" + err + after + ")";
+    case reason::tcp_no_route:
+      return "this host has no route to " + r.remote.address().to_string() + " (" + err +
+             " from the local routing table; no packet was sent)";
+    case reason::tcp_local_ports_exhausted:
+      return "no free local port to connect to " + target + " (" + err +
+             "): this host's ephemeral port range is used up";
+    default:
+      return "connecting to " + target + " failed with " + err + " (" + r.error.message() + ")" + after;
+  }
+}
+
+// With an address but no port, bind() would pick the port before the
+// destination is known, so it needs a port free for every destination; this
+// defers the choice to connect(), which only needs the 4-tuple to be unique.
+void bind_address_no_port(net::ip::tcp::socket& socket) {
+  const int on = 1;
+  (void)::setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof on);
+}
+
+} // namespace
+
+std::string endpoint_text(const net::ip::tcp::endpoint& e) {
+  const auto address = e.address().to_string();
+  return (e.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(e.port());
+}
+
+nlohmann::json connect_report::details() const {
+  nlohmann::json j = {
+      {"remote", endpoint_text(remote)},
+      {"local_address", local.address().to_string()},
+      {"local_port", local.port()},
+      {"connect_ms", connect_ms},
+      {"syns_sent", syns_sent},
+  };
+  if (info) j["tcp_info"] = to_json(*info);
+  if (error) {
+    nlohmann::json e = {{"errno", errno_name(error)},
+                        {"text", error.message()},
+                        {"stage", failed_at == stage::open ? "open" : failed_at == stage::bind ? "bind" : "connect"}};
+    if (timed_out) {
+      e["errno"] = nullptr; // our deadline, not the kernel's verdict
+      e["text"] = "the check's deadline passed while connecting";
+    }
+    if (icmp) e["icmp"] = to_json(*icmp);
+    j["error"] = std::move(e);
+  }
+  return j;
+}
+
+net::awaitable<connect_report> connect_with_diagnostics(net::any_io_executor executor,
+                                                        net::ip::tcp::endpoint remote, connect_options options) {
+  connect_report r;
+  r.remote = remote;
+  const bool v6 = remote.address().is_v6();
+  net::ip::tcp::socket socket(executor);
+  r.local = net::ip::tcp::endpoint(v6 ? net::ip::tcp::v6() : net::ip::tcp::v4(), options.source_port);
+  if (options.source_address) r.local.address(*options.source_address);
+
+  auto local_failure = [&](connect_report::stage at, boost::system::error_code ec) {
+    r.failed_at = at;
+    r.error = ec;
+    r.why = classify_connect_failure(ec, std::nullopt, options.source_port != 0);
+    r.message = failure_message(r);
+    return std::move(r);
+  };
+
+  boost::system::error_code ec;
+  socket.open(remote.protocol(), ec);
+  if (ec) co_return local_failure(connect_report::stage::open, ec);
+  if (options.source_address && options.source_address->is_v6() != v6)
+    co_return local_failure(connect_report::stage::bind, net::error::address_family_not_supported);
+  if (auto rec = enable_icmp_errors(socket)) co_return local_failure(connect_report::stage::open, rec);
+  if (options.source_address || options.source_port) {
+    // Swept source ports are reused run after run; TIME_WAIT from the last run
+    // must not make bind() fail.
+    if (options.source_port) socket.set_option(net::socket_base::reuse_address(true), ec);
+    else if (!v6) bind_address_no_port(socket);
+    socket.bind(r.local, ec);
+    if (ec) co_return local_failure(connect_report::stage::bind, ec);
+  }
+
+  const auto start = clock::now();
+  auto outcome = co_await until(options.deadline, socket.async_connect(remote, net::as_tuple(net::use_awaitable)));
+  r.connect_ms = to_ms(clock::now() - start);
+  // Read before closing: on a timeout this is the only record of the SYNs sent.
+  r.info = read_tcp_info(socket);
+  r.syns_sent = 1 + static_cast<int>(r.info ? r.info->retransmits : 0);
+  if (auto local = socket.local_endpoint(ec); !ec) r.local = local;
+
+  if (outcome && !std::get<0>(*outcome)) {
+    disable_icmp_errors(socket);
+    r.socket = std::move(socket);
+    co_return r;
+  }
+  r.timed_out = !outcome;
+  r.error = outcome ? std::get<0>(*outcome) : boost::system::error_code(net::error::timed_out);
+  r.icmp = first_icmp_error(socket);
+  // A timeout that an ICMP error preceded is explained by that error (first cause):
+  // the ICMP error, when there is one, decides over the errno.
+  r.why = classify_connect_failure(r.error, r.icmp, options.source_port != 0);
+  r.message = failure_message(r);
+  socket.close(ec);
+  co_return r;
+}
+
+void close_connection(net::ip::tcp::socket& socket, bool abortive) {
+  if (!socket.is_open()) return;
+  boost::system::error_code ec;
+  if (abortive) {
+    socket.set_option(net::socket_base::linger(true, 0), ec);
+  } else {
+    std::array<char, 4096> sink{};
+    socket.non_blocking(true, ec);
+    // Bounded: a peer streaming faster than we discard must not keep us here.
+    for (int i = 0; i < 64 && socket.available(ec) > 0 && !ec; ++i) socket.read_some(net::buffer(sink), ec);
+    socket.shutdown(net::socket_base::shutdown_send, ec);
+  }
+  socket.close(ec);
+}
+
+} // namespace edgeprobe
