@@ -42,6 +42,9 @@ dns_zone demo_zone() {
   add(o, dns::type::mx, dns::mx_rdata{10, "sip." + o});
   add(o, dns::type::ns, dns::name_rdata{"ns." + o});
   add("ns." + o, dns::type::a, ip::make_address_v4("127.0.0.1"));
+  // Loopback names the demo connects to: two addresses, one check per address.
+  add("app." + o, dns::type::a, ip::make_address_v4("127.0.0.1"));
+  add("app." + o, dns::type::a, ip::make_address_v4("127.0.0.2"));
   z.servfail.push_back("broken." + o);
   return z;
 }

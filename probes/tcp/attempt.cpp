@@ -94,18 +94,18 @@ void judge_connect(const connect_report& r, const tcp_config& cfg, verdict& v) {
   switch (cfg.state) {
     case expected_state::open: v.raise(status::fail, r.why, r.message); break;
     case expected_state::closed:
-      if (closed) v.message = "closed as expected: " + r.message;
+      if (closed) v.raise(status::pass, r.why, "closed as expected: " + r.message);
       else v.raise(status::fail, r.why, "expected a RST (closed), but " + r.message);
       break;
     case expected_state::filtered:
-      if (filtered) v.message = "filtered as expected: " + r.message;
+      if (filtered) v.raise(status::pass, r.why, "filtered as expected: " + r.message);
       else
         v.raise(status::fail, reason::tcp_unexpectedly_closed,
                 target + " answered the SYN with a RST after " + ms_text(r.connect_ms) +
                     " although the check expects it filtered (no answer or ICMP)");
       break;
     case expected_state::not_open:
-      if (closed || filtered) v.message = "not open, as expected: " + r.message;
+      if (closed || filtered) v.raise(status::pass, r.why, "not open, as expected: " + r.message);
       else v.raise(status::fail, r.why, r.message);
       break;
   }

@@ -61,11 +61,6 @@ struct reader {
   }
 };
 
-net::ip::address normalized(const net::ip::address& a) {
-  if (a.is_v6() && a.to_v6().is_v4_mapped()) return net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6());
-  return a;
-}
-
 std::string ended_text(read_end e, const boost::system::error_code& ec) {
   switch (e) {
     case read_end::eof: return "then the peer closed the connection";
@@ -83,16 +78,11 @@ std::string reset_message(const std::string& peer, std::string_view when, const 
 
 void check_translation(const responder_greeting& g, const net::ip::tcp::endpoint& local, const std::string& peer,
                        const tcp_config& cfg, verdict& v, nlohmann::json& details) {
-  boost::system::error_code ec;
-  const auto seen = net::ip::make_address(g.you_address, ec);
-  const bool translated = ec || normalized(seen) != normalized(local.address()) || g.you_port != local.port();
-  details["translated"] = translated;
-  if (!translated) return;
-  const std::string seen_text = (g.you_address.find(':') != std::string::npos ? "[" + g.you_address + "]"
-                                                                               : g.you_address) +
-                                ":" + std::to_string(g.you_port);
+  const auto seen = compare_greeting(g, local.address(), local.port());
+  details["responder"] = seen.evidence;
+  if (!seen.translated) return;
   v.raise(cfg.no_translation ? status::fail : status::pass, reason::path_address_translated,
-          "the responder at " + peer + " saw this connection come from " + seen_text + ", but this host used " +
+          "the responder at " + peer + " saw this connection come from " + seen.seen + ", but this host used " +
               endpoint_text(local) + ": NAT or a proxy is on the path");
 }
 
@@ -142,11 +132,6 @@ net::awaitable<void> run_exchange(net::ip::tcp::socket& socket, const tcp_config
       details["received"] = {{"bytes", rd.bytes.size()}, {"text", escape_bytes(rd.bytes)}};
       co_return;
     }
-    details["greeting"] = {{"responder", greeting->responder},
-                           {"you_address", greeting->you_address},
-                           {"you_port", greeting->you_port},
-                           {"me_address", greeting->me_address},
-                           {"me_port", greeting->me_port}};
     rd.bytes.erase(0, rd.bytes.find("\r\n") + 2);
     check_translation(*greeting, local, peer, cfg, v, details);
   }
@@ -191,7 +176,7 @@ net::awaitable<void> run_exchange(net::ip::tcp::socket& socket, const tcp_config
           v.raise(status::fail, reason::tcp_banner_mismatch,
                   peer + " sent \"" + escape_bytes(rd.bytes) + "\" (" + std::to_string(rd.bytes.size()) + " bytes, " +
                       ended_text(end, rd.error) + "), which does not match " +
-                      (cfg.banner->regex ? "/" + cfg.banner->written + "/" : cfg.banner->written));
+                      cfg.banner->describe());
         co_return;
       }
       end = co_await rd.more(deadline, banner_cap);

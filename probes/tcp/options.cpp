@@ -15,42 +15,6 @@ std::optional<std::uint16_t> port_number(std::string_view text) {
   return static_cast<std::uint16_t>(value);
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Hex digits, optionally separated by spaces or colons ("16 03 01", "16:03:01").
-std::optional<std::string> decode_hex(std::string_view text, std::string& error) {
-  std::string out;
-  int high = -1;
-  for (const char c : text) {
-    if (c == ' ' || c == ':') {
-      if (high >= 0) break; // a separator inside a byte
-      continue;
-    }
-    const int digit = hex_digit(c);
-    if (digit < 0) {
-      error = std::string("not a hex digit: '") + c + "'";
-      return std::nullopt;
-    }
-    if (high < 0) {
-      high = digit;
-    } else {
-      out.push_back(static_cast<char>(high * 16 + digit));
-      high = -1;
-    }
-  }
-  if (high >= 0) {
-    error = "hex must have two digits per byte";
-    return std::nullopt;
-  }
-  if (out.empty()) error = "hex is empty";
-  return out.empty() ? std::nullopt : std::optional<std::string>(out);
-}
-
 } // namespace
 
 const probe_options& tcp_option_specs() {
@@ -99,17 +63,6 @@ const probe_options& tcp_option_specs() {
           },
   };
   return specs;
-}
-
-byte_pattern::result byte_pattern::match(std::string_view seen, bool complete) const {
-  if (regex) {
-    if (std::regex_search(seen.begin(), seen.end(), *regex)) return result::matched;
-    return complete ? result::mismatch : result::need_more;
-  }
-  const std::size_t n = std::min(seen.size(), prefix.size());
-  if (seen.substr(0, n) != std::string_view(prefix).substr(0, n)) return result::mismatch;
-  if (n == prefix.size()) return result::matched;
-  return complete ? result::mismatch : result::need_more;
 }
 
 std::optional<std::vector<std::uint16_t>> parse_port_set(const nlohmann::json& value, std::string& error) {
@@ -174,43 +127,6 @@ std::optional<std::vector<std::uint16_t>> parse_port_set(const nlohmann::json& v
   return ports;
 }
 
-std::optional<std::string> parse_bytes(const nlohmann::json& value, std::string& error) {
-  if (!value.is_object() || value.size() != 1 || !(value.contains("text") || value.contains("hex")) ||
-      !value.begin()->is_string()) {
-    error = "expected {\"text\": \"...\"} or {\"hex\": \"...\"}";
-    return std::nullopt;
-  }
-  const auto& text = value.begin()->get_ref<const std::string&>();
-  if (value.contains("text")) {
-    if (text.empty()) error = "text is empty";
-    return text.empty() ? std::nullopt : std::optional<std::string>(text);
-  }
-  return decode_hex(text, error);
-}
-
-std::optional<byte_pattern> parse_pattern(const nlohmann::json& value, std::string& error) {
-  byte_pattern p;
-  if (value.is_string()) {
-    p.written = value.get<std::string>();
-    try {
-      p.regex.emplace(p.written, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      error = "not a valid regular expression: " + std::string(e.what());
-      return std::nullopt;
-    }
-    return p;
-  }
-  if (value.is_object() && value.size() == 1 && value.contains("hex") && value["hex"].is_string()) {
-    const auto bytes = decode_hex(value["hex"].get_ref<const std::string&>(), error);
-    if (!bytes) return std::nullopt;
-    p.written = "hex " + value["hex"].get<std::string>();
-    p.prefix = *bytes;
-    return p;
-  }
-  error = "expected a regular expression string or {\"hex\": \"...\"}";
-  return std::nullopt;
-}
-
 std::string_view to_string(expected_state s) {
   switch (s) {
     case expected_state::open: return "open";
@@ -242,8 +158,9 @@ std::shared_ptr<const tcp_config> parse_tcp_config(const nlohmann::json& check, 
     }
   }
   if (check.contains("send")) {
-    if (auto bytes = parse_bytes(check["send"], error)) cfg->send = std::move(*bytes);
-    else errors.add("/send", error);
+    auto bytes = parse_bytes(check["send"], "/send", errors);
+    if (bytes && bytes->empty()) errors.add("/send", "nothing to send; leave \"send\" out to only connect");
+    else if (bytes) cfg->send = std::move(*bytes);
   }
   cfg->close = cfg->source_ports.empty() ? close_mode::fin : close_mode::rst;
   if (check.contains("close")) {
@@ -282,8 +199,7 @@ std::shared_ptr<const tcp_config> parse_tcp_config(const nlohmann::json& check, 
     else errors.add("/expect/min_mss", "expected an MSS in bytes, 1-65535");
   }
   if (expect.contains("banner")) {
-    if (auto p = parse_pattern(expect["banner"], error)) cfg->banner = std::move(*p);
-    else errors.add("/expect/banner", error);
+    cfg->banner = parse_pattern(expect["banner"], "/expect/banner", errors);
   }
   if (expect.contains("no_translation")) {
     if (expect["no_translation"].is_boolean()) cfg->no_translation = expect["no_translation"].get<bool>();

@@ -2,6 +2,7 @@
 // `edgeprobe probes tcp`, the JSON Schema) and the typed configuration built
 // from a check.
 #pragma once
+#include "core/byte_pattern.hpp"
 #include "core/duration.hpp"
 #include "core/probe.hpp"
 
@@ -12,7 +13,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,18 +21,6 @@ namespace edgeprobe {
 
 enum class expected_state { open, closed, filtered, not_open };
 enum class close_mode { fin, rst };
-
-// expect.banner: a regex searched in the bytes received, or an exact byte prefix.
-struct byte_pattern {
-  enum class result { matched, need_more, mismatch };
-
-  std::string written;            // as the suite wrote it, for messages
-  std::optional<std::regex> regex;
-  std::string prefix;             // {"hex": ...}: the bytes must start with these
-
-  // `complete`: no more bytes will come (EOF, deadline, cap), so "not yet" is "no".
-  result match(std::string_view seen, bool complete) const;
-};
 
 struct tcp_config final : probe_config {
   std::optional<net::ip::address> source_address;
@@ -59,8 +47,6 @@ std::shared_ptr<const tcp_config> parse_tcp_config(const nlohmann::json& check, 
 
 // The pieces, for reuse and tests. Each returns nullopt and sets `error`.
 std::optional<std::vector<std::uint16_t>> parse_port_set(const nlohmann::json& value, std::string& error);
-std::optional<std::string> parse_bytes(const nlohmann::json& value, std::string& error);
-std::optional<byte_pattern> parse_pattern(const nlohmann::json& value, std::string& error);
 
 std::string_view to_string(expected_state s);
 

@@ -37,7 +37,7 @@ nlohmann::json row(const tcp_attempt& a) {
                       {"status", to_string(a.outcome.state)},
                       {"reason", a.outcome.why == reason::none ? nlohmann::json() : nlohmann::json(code(a.outcome.why))},
                       {"message", a.outcome.message}};
-  for (const char* key : {"local_port", "connect_ms", "syns_sent", "error", "greeting"})
+  for (const char* key : {"local_port", "connect_ms", "syns_sent", "error", "responder"})
     if (a.details.contains(key)) r[key] = a.details[key];
   return r;
 }

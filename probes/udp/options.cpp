@@ -11,73 +11,6 @@ namespace {
 
 using json = nlohmann::json;
 
-// Hex digits, optionally separated by whitespace or colons as people paste them
-// from Wireshark ("de ad be ef", "de:ad:be:ef"). nullopt on anything else.
-std::optional<std::vector<std::uint8_t>> parse_hex(const std::string& text, std::string& problem) {
-  std::string digits;
-  for (const char c : text) {
-    if (std::isxdigit(static_cast<unsigned char>(c))) digits.push_back(c);
-    else if (!std::isspace(static_cast<unsigned char>(c)) && c != ':') {
-      problem = std::string("not a hex digit: '") + c + "'";
-      return std::nullopt;
-    }
-  }
-  if (digits.size() % 2 != 0) {
-    problem = "odd number of hex digits (" + std::to_string(digits.size()) + ")";
-    return std::nullopt;
-  }
-  std::vector<std::uint8_t> bytes;
-  for (std::size_t i = 0; i < digits.size(); i += 2)
-    bytes.push_back(static_cast<std::uint8_t>(std::stoi(digits.substr(i, 2), nullptr, 16)));
-  return bytes;
-}
-
-// {"text": "..."} or {"hex": "..."}: exactly one of them.
-std::optional<std::vector<std::uint8_t>> parse_bytes(const json& value, const std::string& pointer,
-                                                     config_errors& errors) {
-  const bool text = value.is_object() && value.size() == 1 && value.contains("text") && value["text"].is_string();
-  const bool hex = value.is_object() && value.size() == 1 && value.contains("hex") && value["hex"].is_string();
-  if (!text && !hex) {
-    errors.add(pointer, "expected {\"text\": \"...\"} or {\"hex\": \"...\"}");
-    return std::nullopt;
-  }
-  if (text) {
-    const auto& s = value["text"].get_ref<const std::string&>();
-    return std::vector<std::uint8_t>(s.begin(), s.end());
-  }
-  std::string problem;
-  auto bytes = parse_hex(value["hex"].get<std::string>(), problem);
-  if (!bytes) errors.add(pointer + "/hex", problem);
-  return bytes;
-}
-
-std::optional<reply_pattern> parse_pattern(const json& value, const std::string& pointer, config_errors& errors) {
-  reply_pattern p;
-  if (value.is_string()) {
-    p.text = value.get<std::string>();
-    try {
-      p.regex.emplace(p.text, boost::regex::perl);
-    } catch (const boost::regex_error& e) {
-      errors.add(pointer, "not a valid regular expression: " + std::string(e.what()));
-      return std::nullopt;
-    }
-    return p;
-  }
-  if (value.is_object() && value.size() == 1 && value.contains("hex") && value["hex"].is_string()) {
-    std::string problem;
-    auto bytes = parse_hex(value["hex"].get<std::string>(), problem);
-    if (!bytes) {
-      errors.add(pointer + "/hex", problem);
-      return std::nullopt;
-    }
-    p.text = "hex " + value["hex"].get<std::string>();
-    p.prefix = std::move(*bytes);
-    return p;
-  }
-  errors.add(pointer, "expected a regular expression string or {\"hex\": \"...\"}");
-  return std::nullopt;
-}
-
 // The value of `key` when it has type T exactly (nlohmann would turn true into 1).
 template <class T> std::optional<T> typed(const json& object, const char* key, const std::string& pointer,
                                           config_errors& errors) {
@@ -97,16 +30,6 @@ template <class T> std::optional<T> typed(const json& object, const char* key, c
 }
 
 } // namespace
-
-bool reply_pattern::matches(std::span<const std::uint8_t> answer) const {
-  if (!regex) return answer.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), answer.begin());
-  const auto* first = reinterpret_cast<const char*>(answer.data());
-  try {
-    return boost::regex_search(first, first + answer.size(), *regex);
-  } catch (const std::runtime_error&) {
-    return false; // Boost.Regex gives up on pathological patterns instead of running away
-  }
-}
 
 const probe_options& udp_option_spec() {
   static const probe_options spec{

@@ -33,12 +33,6 @@ clock::time_point first_sent(const udp_report& r) {
 
 std::string datagrams_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " datagram" : " datagrams"); }
 
-// A v4-mapped address and its IPv4 form are the same host for comparisons.
-net::ip::address plain(const net::ip::address& a) {
-  if (a.is_v6() && a.to_v6().is_v4_mapped()) return net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6());
-  return a;
-}
-
 std::string to_hex(std::span<const std::uint8_t> bytes) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string out;
@@ -128,7 +122,6 @@ void judge_local_error(const udp_report& r, const std::string& target, std::uint
 // The observed state against expect.state.
 void judge_state(const udp_config& cfg, const udp_report& r, const std::string& target, verdict& v) {
   const std::string state = observed_state(r);
-  const std::size_t sent = r.transmissions.size();
   if (state == "open") {
     if (cfg.state != udp_state::open)
       v.raise(status::fail, reason::udp_unexpectedly_open,
@@ -136,33 +129,43 @@ void judge_state(const udp_config& cfg, const udp_report& r, const std::string& 
                   ms_text(r.answered_at - first_sent(r)) + " although it must not be reachable");
     return;
   }
-  if (cfg.state == udp_state::not_open) return;
+  // Not open: what the network said instead, which is the evidence either way.
+  reason why = reason::udp_no_response;
+  std::string seen;
+  bool expected = cfg.state == udp_state::not_open;
   if (state == "closed") {
-    if (cfg.state == udp_state::closed) return;
-    v.raise(status::fail, reason::udp_port_unreachable,
-            icmp_text(r) + ": nothing listens on UDP " + target + ", or a firewall rejects it" +
-                (cfg.state == udp_state::filtered ? " (expected silence)" : ""));
+    why = reason::udp_port_unreachable;
+    seen = icmp_text(r) + ": nothing listens on UDP " + target + ", or a firewall rejects it";
+    expected = expected || cfg.state == udp_state::closed;
+  } else if (r.icmp) { // an ICMP error from a router or firewall: filtered
+    why = icmp_reason(*r.icmp);
+    seen = icmp_text(r) + " for UDP " + target;
+    expected = expected || cfg.state == udp_state::filtered;
+  } else {
+    seen = "no answer from UDP " + target + " to " + datagrams_text(r.transmissions.size()) + " of " +
+           std::to_string(cfg.payload.size()) + " bytes in " + ms_text(clock::now() - first_sent(r)) +
+           ": a firewall drops them, or the service ignores these bytes; UDP cannot tell which";
+    expected = expected || cfg.state == udp_state::filtered;
+  }
+  if (expected) {
+    v.raise(status::pass, why, std::string(cfg.state == udp_state::closed ? "closed" : cfg.state == udp_state::filtered ? "filtered" : "not open") +
+                                 " as expected: " + seen);
     return;
   }
-  if (r.icmp) { // an ICMP error from a router or firewall: filtered
-    if (cfg.state == udp_state::filtered) return;
-    v.raise(status::fail, icmp_reason(*r.icmp),
-            icmp_text(r) + " for UDP " + target + (cfg.state == udp_state::closed ? " (expected port unreachable)" : ""));
-    return;
-  }
-  if (cfg.state == udp_state::filtered) return;
-  v.raise(status::fail, reason::udp_no_response,
-          "no answer from UDP " + target + " to " + datagrams_text(sent) + " of " + std::to_string(cfg.payload.size()) +
-              " bytes in " + ms_text(clock::now() - first_sent(r)) +
-              ": a firewall drops them, or the service ignores these bytes; UDP cannot tell which" +
-              (cfg.state == udp_state::closed ? " (expected ICMP port unreachable)" : ""));
+  const char* wanted = cfg.state == udp_state::closed     ? " (expected ICMP port unreachable)"
+                       : cfg.state == udp_state::filtered ? " (expected silence)"
+                                                          : "";
+  v.raise(status::fail, why, seen + wanted);
+}
+
+std::string_view as_text(const std::vector<std::uint8_t>& bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
 // An edgeprobe responder names the source address and port it saw: evidence that
 // proves the path end to end, and reveals NAT when it differs from this side's.
 void judge_responder(const udp_config& cfg, const udp_report& r, verdict& v) {
-  const std::string_view bytes(reinterpret_cast<const char*>(r.answer.data()), r.answer.size());
-  const auto greeting = parse_greeting(bytes);
+  const auto greeting = parse_greeting(as_text(r.answer));
   if (!greeting) {
     if (cfg.responder)
       v.raise(status::fail, reason::udp_reply_mismatch,
@@ -170,24 +173,19 @@ void judge_responder(const udp_config& cfg, const udp_report& r, verdict& v) {
                   " is not an edgeprobe responder greeting: another service answers on this port");
     return;
   }
-  boost::system::error_code ec;
-  const auto saw = net::ip::make_address(greeting->you_address, ec);
-  const bool same = !ec && plain(saw) == plain(r.local.address()) && greeting->you_port == r.local.port();
-  v.details["responder"] = {{"saw", {{"address", greeting->you_address}, {"port", greeting->you_port}}},
-                            {"me", {{"address", greeting->me_address}, {"port", greeting->me_port}}},
-                            {"translated", !same}};
-  if (!same)
+  const auto seen = compare_greeting(*greeting, r.local.address(), r.local.port());
+  v.details["responder"] = seen.evidence;
+  if (seen.translated)
     v.raise(cfg.no_translation ? status::fail : status::pass, reason::path_address_translated,
-            "the responder saw this host as " + (ec ? greeting->you_address + ":" + std::to_string(greeting->you_port)
-                                                     : endpoint_text(udp::endpoint(saw, greeting->you_port))) +
-                " but it sent from " + endpoint_text(r.local) + ": NAT or a proxy sits on the path");
+            "the responder saw this host as " + seen.seen + " but it sent from " + endpoint_text(r.local) +
+                ": NAT or a proxy sits on the path");
 }
 
 void judge_answer(const udp_config& cfg, const udp_report& r, const udp::endpoint& target, verdict& v) {
-  if (cfg.reply && !cfg.reply->matches(r.answer))
+  if (cfg.reply && !cfg.reply->matches(as_text(r.answer)))
     v.raise(status::fail, reason::udp_reply_mismatch,
             "the answer from " + endpoint_text(r.answer_from) + " (" + std::to_string(r.answer.size()) +
-                " bytes) does not match " + cfg.reply->text);
+                " bytes) does not match " + cfg.reply->describe());
   judge_responder(cfg, r, v);
   if (r.from_other_address || r.from_other_port) {
     // Accepted (the unconnected socket saw it) but a warning: an ordinary client
@@ -220,7 +218,7 @@ public:
     const auto& cfg = ctx.config<udp_config>();
     udp_request request;
     request.target = udp::endpoint(*ctx.address, ctx.port);
-    request.payload = cfg.payload;
+    request.payload.assign(cfg.payload.begin(), cfg.payload.end());
     request.source_port = cfg.source_port;
     request.schedule = retransmission_schedule::fitted(ctx.deadline - clock::now(), cfg.retransmissions + 1);
     const auto target = request.target;

@@ -1,5 +1,6 @@
 #include "core/option_check.hpp"
 
+#include "core/byte_pattern.hpp"
 #include "core/duration.hpp"
 #include "core/json_locator.hpp"
 #include "core/suggest.hpp"
@@ -7,7 +8,6 @@
 
 #include <cmath>
 #include <limits>
-#include <regex>
 
 namespace edgeprobe {
 
@@ -162,8 +162,10 @@ private:
                                                           : std::vector<std::string_view>{"hex"};
     const std::string pointer = child_pointer("", key);
     if (key == "hex") {
-      if (!inner.is_string() || !syntax::matches(syntax::hex_bytes(), inner.get_ref<const std::string&>()))
-        wrong(pointer, "an even number of hex digits", inner, raw_member(raw, value, key));
+      std::string why;
+      if (!inner.is_string() || !decode_hex(inner.get_ref<const std::string&>(), why))
+        wrong(pointer, "hex digits, two per byte (spaces or colons between bytes are fine)", inner,
+              raw_member(raw, value, key));
     } else if (key == "text" && allow_text) {
       if (!inner.is_string()) wrong(pointer, "a string", inner, raw_member(raw, value, key));
     } else {
@@ -175,12 +177,9 @@ private:
   void check_pattern(const nlohmann::json& value, const nlohmann::json& raw) {
     if (value.is_object()) return check_bytes(value, raw, false);
     if (!value.is_string()) return wrong("", "a regular expression or {\"hex\": \"...\"}", value, raw);
-    try {
-      std::regex(value.get_ref<const std::string&>(), std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
-      add("", hide_ ? "is not a valid regular expression"
-                    : show_value(value, raw) + " is not a valid regular expression (ECMAScript syntax)");
-    }
+    std::string why;
+    if (!valid_regex(value.get_ref<const std::string&>(), why))
+      add("", hide_ ? "is not a valid regular expression" : show_value(value, raw) + " is " + why);
   }
 
   void check_string_map(const nlohmann::json& value, const nlohmann::json& raw) {

@@ -160,7 +160,9 @@ private:
     auto& s = slots_[i];
     if (s.done) return;
     s.done = true;
-    if (r.outcome.hint.empty() && r.outcome.why != reason::none) r.outcome.hint = std::string(hint(r.outcome.why));
+    // A hint says what to check next; a pass's reason is evidence, with nothing to fix.
+    if (r.outcome.hint.empty() && r.outcome.why != reason::none && r.outcome.state != status::pass)
+      r.outcome.hint = std::string(hint(r.outcome.why));
     s.result = std::move(r);
     ++finished_;
     if (options_.on_result) options_.on_result(s.result, finished_, slots_.size());

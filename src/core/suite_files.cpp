@@ -38,6 +38,7 @@ public:
     } catch (const nlohmann::json::parse_error& e) {
       const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1; // e.byte counts the bytes read, 1-based
       ctx_.error(label, "", position_of(text, offset), "invalid JSON: " + describe_parse_error(e.what()));
+      lost_include_ = lost_include_ || included;
       return;
     }
     const std::size_t index = ctx_.files.size();
@@ -56,6 +57,10 @@ public:
     chain_.pop_back();
     ctx_.merge_order.push_back(index);
   }
+
+  // An include that could not be read or parsed (already reported): what it would
+  // have contributed is unknown, so "missing checks" would be a false lead.
+  bool lost_include() const { return lost_include_; }
 
 private:
   void check_top_level(std::size_t index) {
@@ -120,6 +125,7 @@ private:
       std::string text, error;
       if (!read_text_file(path, text, error)) {
         ctx_.error(index, pointer, "cannot read " + in_quotes(label) + ": " + error);
+        lost_include_ = true;
         continue;
       }
       read(std::move(text), label, path.parent_path(), identity, true);
@@ -129,6 +135,7 @@ private:
   load_context& ctx_;
   std::vector<std::pair<std::filesystem::path, std::string>> chain_; // the include path to the current file
   std::set<std::filesystem::path> seen_;
+  bool lost_include_ = false;
 };
 
 } // namespace
@@ -147,8 +154,9 @@ std::string describe_parse_error(std::string_view what) {
 
 void read_suite_files(load_context& ctx, std::string text, const std::string& label,
                       const std::filesystem::path& dir, const std::filesystem::path& identity) {
-  reader(ctx).read(std::move(text), label, dir, identity, false);
-  if (ctx.files.empty() || !ctx.files.front().doc.is_object() || ctx.files.front().doc.contains("checks")) return;
+  reader files(ctx);
+  files.read(std::move(text), label, dir, identity, false);
+  if (files.lost_include() || ctx.files.empty() || !ctx.files.front().doc.is_object() || ctx.files.front().doc.contains("checks")) return;
   const bool included_checks = std::any_of(ctx.files.begin(), ctx.files.end(), [](const suite_file& f) {
     return f.included && f.doc.is_object() && f.doc.contains("checks");
   });

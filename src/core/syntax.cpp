@@ -63,7 +63,8 @@ std::string suite_name() { return "[A-Za-z0-9._-]+"; }
 
 std::string var_name() { return "[A-Za-z0-9_.-]+"; }
 
-std::string hex_bytes() { return "(?:[0-9A-Fa-f]{2})*"; }
+// Two digits per byte; whitespace or colons may separate bytes (decode_hex).
+std::string hex_bytes() { return "[\\s:]*(?:[0-9A-Fa-f]{2}[\\s:]*)*"; }
 
 std::string ip_address() { return group(ipv4() + "|" + ipv6()); }
 

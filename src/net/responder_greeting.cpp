@@ -73,4 +73,24 @@ std::optional<responder_greeting> parse_greeting(std::string_view bytes) {
   return g;
 }
 
+boost::asio::ip::address unmapped(const boost::asio::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped())
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6());
+  return a;
+}
+
+greeting_comparison compare_greeting(const responder_greeting& g, const boost::asio::ip::address& local_address,
+                                     std::uint16_t local_port) {
+  boost::system::error_code ec;
+  const auto saw = boost::asio::ip::make_address(g.you_address, ec);
+  greeting_comparison c;
+  c.translated = ec || unmapped(saw) != unmapped(local_address) || g.you_port != local_port;
+  c.seen = endpoint_text(ec ? g.you_address : unmapped(saw).to_string(), g.you_port);
+  c.evidence = {{"responder", g.responder},
+                {"saw", {{"address", g.you_address}, {"port", g.you_port}}},
+                {"me", {{"address", g.me_address}, {"port", g.me_port}}},
+                {"translated", c.translated}};
+  return c;
+}
+
 } // namespace edgeprobe

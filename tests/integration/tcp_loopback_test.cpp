@@ -105,11 +105,11 @@ TEST_CASE("responder: greeting names our own address and port, echo matches the 
   CHECK(r.outcome.state == status::pass);
   CHECK(r.outcome.why == reason::none);
   const auto& d = details(r);
-  CHECK(d["greeting"]["responder"] == "tcp");
-  CHECK(d["greeting"]["you_address"] == "127.0.0.1");
-  CHECK(d["greeting"]["you_port"] == d["local_port"]);
-  CHECK(d["greeting"]["me_port"] == srv.port());
-  CHECK(d["translated"] == false);
+  CHECK(d["responder"]["responder"] == "tcp");
+  CHECK(d["responder"]["saw"]["address"] == "127.0.0.1");
+  CHECK(d["responder"]["saw"]["port"] == d["local_port"]);
+  CHECK(d["responder"]["me"]["port"] == srv.port());
+  CHECK(d["responder"]["translated"] == false);
   CHECK(d["sent_bytes"] == 9);
   CHECK(d["received"]["text"] == "ping 42\\r\\n");
   CHECK(d.contains("banner_ms"));
@@ -123,8 +123,8 @@ TEST_CASE("responder over IPv6 loopback") {
   CHECK(r.outcome.state == status::pass);
   const auto& d = details(r);
   CHECK(d["local_address"] == "::1");
-  CHECK(d["greeting"]["you_address"] == "::1");
-  CHECK(d["greeting"]["you_port"] == d["local_port"]);
+  CHECK(d["responder"]["saw"]["address"] == "::1");
+  CHECK(d["responder"]["saw"]["port"] == d["local_port"]);
 }
 
 TEST_CASE("banner mismatch shows what was seen, escaped") {

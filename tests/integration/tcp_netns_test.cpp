@@ -273,7 +273,7 @@ TEST_CASE("source-port sweep through a filter on some source ports") {
   CHECK(d["failed_ports"] == json({41002, 41003, 41004}));
   REQUIRE(d["sweep"].size() == 6);
   CHECK(d["sweep"][0]["status"] == "pass");
-  CHECK(d["sweep"][0]["greeting"]["you_port"] == 41000); // the responder saw the port we chose
+  CHECK(d["sweep"][0]["responder"]["saw"]["port"] == 41000); // the responder saw the port we chose
   CHECK(d["sweep"][2]["reason"] == "tcp.timeout");
   CHECK(d["sweep"][2]["syns_sent"].get<int>() >= 2);
   CHECK(d["sweep"][3]["reason"] == "tcp.timeout");
@@ -326,9 +326,9 @@ TEST_CASE("NAT on the path: the responder saw another address") {
   CHECK(reason_of(r) == "path.address_translated");
   const auto& d = details(r);
   CHECK(d["local_address"] == test::routed_lab::client_v4);
-  CHECK(d["greeting"]["you_address"] == test::routed_lab::router_server_side_v4);
-  CHECK(d["greeting"]["me_address"] == test::routed_lab::server_v4);
-  CHECK(d["translated"] == true);
+  CHECK(d["responder"]["saw"]["address"] == test::routed_lab::router_server_side_v4);
+  CHECK(d["responder"]["me"]["address"] == test::routed_lab::server_v4);
+  CHECK(d["responder"]["translated"] == true);
   CHECK(r.outcome.message.find(test::routed_lab::router_server_side_v4) != std::string::npos);
 
   check["expect"] = {{"no_translation", true}};

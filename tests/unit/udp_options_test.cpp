@@ -18,7 +18,7 @@ struct collected final : config_errors {
   void add(std::string pointer, std::string, std::string) override { pointers.push_back(std::move(pointer)); }
 };
 
-std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
+std::string bytes(std::initializer_list<std::uint8_t> b) { return {b.begin(), b.end()}; }
 
 } // namespace
 
@@ -38,9 +38,9 @@ TEST_CASE("udp options: defaults are an empty datagram, 2 retransmissions, expec
 TEST_CASE("udp options: send takes text or hex, exactly those bytes") {
   collected errors;
   auto c = parse_udp_config({{"send", {{"text", "ping\r\n"}}}}, errors);
-  CHECK(c->payload == bytes("ping\r\n"));
+  CHECK(c->payload == "ping\r\n");
   c = parse_udp_config({{"send", {{"hex", "de ad:BE ef 00"}}}}, errors);
-  CHECK(c->payload == std::vector<std::uint8_t>{0xde, 0xad, 0xbe, 0xef, 0x00});
+  CHECK(c->payload == bytes({0xde, 0xad, 0xbe, 0xef, 0x00}));
   c = parse_udp_config({{"send", {{"hex", ""}}}, {"source_port", 40000}, {"retransmissions", 0}, {"responder", true},
                         {"expect", {{"state", "not_open"}, {"no_translation", true}}}},
                        errors);
@@ -82,13 +82,13 @@ TEST_CASE("udp options: a reply pattern is a regex searched in the answer, or a 
   collected errors;
   auto c = parse_udp_config({{"expect", {{"reply", "probe=udp you=127\\.0\\.0\\.1:\\d+"}}}}, errors);
   REQUIRE(c->reply);
-  CHECK(c->reply->matches(bytes("EDGEPROBE-RESPONDER/1 probe=udp you=127.0.0.1:4000 me=127.0.0.1:53\r\n")));
-  CHECK_FALSE(c->reply->matches(bytes("EDGEPROBE-RESPONDER/1 probe=tcp you=127.0.0.1:4000")));
+  CHECK(c->reply->matches("EDGEPROBE-RESPONDER/1 probe=udp you=127.0.0.1:4000 me=127.0.0.1:53\r\n"));
+  CHECK_FALSE(c->reply->matches("EDGEPROBE-RESPONDER/1 probe=tcp you=127.0.0.1:4000"));
   c = parse_udp_config({{"expect", {{"reply", {{"hex", "05 1a"}}}}}}, errors);
   REQUIRE(c->reply);
-  CHECK(c->reply->matches(std::vector<std::uint8_t>{0x05, 0x1a, 0x00}));
-  CHECK_FALSE(c->reply->matches(std::vector<std::uint8_t>{0x00, 0x05, 0x1a}));
-  CHECK_FALSE(c->reply->matches(std::vector<std::uint8_t>{0x05}));
+  CHECK(c->reply->matches(bytes({0x05, 0x1a, 0x00})));
+  CHECK_FALSE(c->reply->matches(bytes({0x00, 0x05, 0x1a})));
+  CHECK_FALSE(c->reply->matches(bytes({0x05})));
   CHECK(errors.pointers.empty());
 }
 
