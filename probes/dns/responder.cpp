@@ -18,20 +18,32 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 } // namespace
 
 struct dns_responder::state : std::enable_shared_from_this<state> {
-  state(net::any_io_executor ex, net::ip::address address, std::uint16_t port, dns_zone z)
-      : udp(ex, {address, port}), tcp(ex), zone(std::move(z)) {
+  state(net::any_io_executor ex, net::ip::address address, std::uint16_t wanted, dns_zone z)
+      : udp(ex), tcp(ex), zone(std::move(z)) {
     // TCP takes the port UDP got, so one port number serves both (as DNS does).
-    const net::ip::tcp::endpoint endpoint(address, udp.local_endpoint().port());
-    tcp.open(endpoint.protocol());
-    tcp.set_option(net::socket_base::reuse_address(true));
-    tcp.bind(endpoint);
+    // With an ephemeral port the TCP side of it may be taken: try another.
+    constexpr int attempts = 32;
+    for (int attempt = 1;; ++attempt) {
+      udp.open(address.is_v6() ? net::ip::udp::v6() : net::ip::udp::v4());
+      udp.bind({address, wanted});
+      const net::ip::tcp::endpoint endpoint(address, udp.local_endpoint().port());
+      tcp.open(endpoint.protocol());
+      tcp.set_option(net::socket_base::reuse_address(true));
+      boost::system::error_code ec;
+      tcp.bind(endpoint, ec);
+      if (!ec) break;
+      udp.close();
+      tcp.close();
+      if (wanted != 0 || attempt == attempts) throw boost::system::system_error(ec, "bind TCP");
+    }
     tcp.listen();
+    port = udp.local_endpoint().port();
   }
 
   net::ip::udp::socket udp;
   net::ip::tcp::acceptor tcp;
   dns_zone zone;
-  std::uint16_t port = udp.local_endpoint().port();
+  std::uint16_t port = 0;
 
   net::awaitable<void> serve_udp() {
     auto self = shared_from_this(); // keeps the sockets alive while this loop runs

@@ -1,5 +1,6 @@
 #include "probes/udp/udp_probe.hpp"
 
+#include "net/endpoint_text.hpp"
 #include "net/responder_greeting.hpp"
 #include "net/udp_exchange.hpp"
 #include "probes/udp/options.hpp"
@@ -14,11 +15,6 @@ namespace {
 using udp = net::ip::udp;
 
 constexpr std::size_t max_shown_bytes = 512; // evidence, not a hex dump of a whole answer
-
-std::string endpoint_text(const udp::endpoint& e) {
-  const auto a = e.address().to_string();
-  return (e.address().is_v6() ? "[" + a + "]" : a) + ":" + std::to_string(e.port());
-}
 
 std::string ms_text(clock::duration d) {
   char out[32];

@@ -16,14 +16,13 @@ namespace {
 std::map<std::string, std::string> start_responders(responder_host& host) {
   const auto first = net::ip::make_address("127.0.0.1");
   const auto second = net::ip::make_address("127.0.0.2");
-  const auto tcp = host.add_tcp({first, 0});
   // The same port on a second loopback address: the name that resolves to both
   // shows the per-address fan-out.
-  host.add_tcp({second, tcp.port()});
+  const auto tcp_port = host.add_tcp_same_port({first, second});
   const auto udp = host.add_udp({first, 0});
   const auto dns = host.add_dns(first, 0, demo_zone());
   host.start();
-  return {{"tcp_port", std::to_string(tcp.port())},
+  return {{"tcp_port", std::to_string(tcp_port)},
           {"udp_port", std::to_string(udp.port())},
           {"dns_server", "127.0.0.1:" + std::to_string(dns)},
           {"closed_tcp_port", std::to_string(unused_tcp_port(first))},
@@ -36,8 +35,8 @@ int demo(const output_flags& output) {
   load_options load;
   try {
     load.vars = start_responders(host);
-  } catch (const std::exception& e) {
-    std::cerr << "edgeprobe demo: cannot start the responders on loopback: " << e.what() << '\n';
+  } catch (const boost::system::system_error& e) {
+    std::cerr << "edgeprobe demo: cannot start the responders on loopback: " << e.code().message() << '\n';
     return exit_internal;
   }
   const auto loaded = load_suite_text(embedded::demo_suite_json(), "suites/demo.json", ".", load);

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/responder_host.hpp"
 #include "core/exit_code.hpp"
+#include "net/endpoint_text.hpp"
 #include "probes/tcp/options.hpp"
 
 #include <iostream>
@@ -60,18 +61,28 @@ int listen(const listen_args& args) {
     return exit_invalid;
   }
   responder_host host;
+  std::string binding; // what is being bound, for the message if it cannot be
   try {
     for (const auto& address : *addresses) {
-      for (const auto port : *tcp_ports)
+      for (const auto port : *tcp_ports) {
+        binding = "tcp " + endpoint_text(net::ip::tcp::endpoint(address, port));
         std::cout << "listening tcp " << host.add_tcp({address, port}) << " (greeting, then echo)\n";
-      for (const auto port : *udp_ports)
+      }
+      for (const auto port : *udp_ports) {
+        binding = "udp " + endpoint_text(net::ip::udp::endpoint(address, port));
         std::cout << "listening udp " << host.add_udp({address, port}) << " (greeting + echo per datagram)\n";
-      if (dns_port)
+      }
+      if (dns_port) {
+        binding = "dns (udp and tcp) " + endpoint_text(net::ip::udp::endpoint(address, dns_port));
         std::cout << "listening dns " << net::ip::udp::endpoint(address, host.add_dns(address, dns_port, demo_zone()))
                   << " (zone demo.edgeprobe.test)\n";
+      }
     }
   } catch (const boost::system::system_error& e) {
-    std::cerr << "edgeprobe listen: " << e.what() << '\n';
+    // e.what() carries Boost's source location, which tells a user nothing.
+    const bool privileged = e.code() == boost::system::errc::permission_denied;
+    std::cerr << "edgeprobe listen: cannot listen on " << binding << ": " << e.code().message()
+              << (privileged ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE)" : "") << '\n';
     return exit_invalid;
   }
   host.start();

@@ -26,6 +26,32 @@ net::ip::udp::endpoint responder_host::add_udp(net::ip::udp::endpoint at, udp_re
   return r->local_endpoint();
 }
 
+std::uint16_t responder_host::add_tcp_same_port(const std::vector<net::ip::address>& addresses,
+                                                tcp_responder_options options) {
+  // The port the first address got may be taken at another (a live connection
+  // from it): then try again with a fresh one.
+  constexpr int attempts = 32;
+  for (int attempt = 1;; ++attempt) {
+    std::vector<std::unique_ptr<tcp_responder>> bound;
+    std::uint16_t port = 0;
+    try {
+      for (const auto& address : addresses) {
+        bound.push_back(std::make_unique<tcp_responder>(io_.get_executor(), net::ip::tcp::endpoint(address, port),
+                                                        options));
+        port = bound.back()->local_endpoint().port();
+      }
+    } catch (const boost::system::system_error&) {
+      if (attempt == attempts) throw;
+      continue;
+    }
+    for (auto& r : bound) {
+      r->start();
+      tcp_.push_back(std::move(r));
+    }
+    return port;
+  }
+}
+
 std::uint16_t responder_host::add_dns(net::ip::address at, std::uint16_t port, dns_zone zone) {
   auto& r = dns_.emplace_back(std::make_unique<dns_responder>(io_.get_executor(), at, port, std::move(zone)));
   r->start();

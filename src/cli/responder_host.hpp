@@ -26,6 +26,10 @@ public:
   net::ip::tcp::endpoint add_tcp(net::ip::tcp::endpoint at, tcp_responder_options options = {});
   net::ip::udp::endpoint add_udp(net::ip::udp::endpoint at, udp_responder_options options = {});
   std::uint16_t add_dns(net::ip::address at, std::uint16_t port, dns_zone zone);
+  // One tcp responder per address, all on one ephemeral port number (a name that
+  // resolves to all of them); returns the port.
+  std::uint16_t add_tcp_same_port(const std::vector<net::ip::address>& addresses,
+                                  tcp_responder_options options = {});
 
   void start(); // serves on a background thread from now on
 

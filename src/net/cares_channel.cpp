@@ -1,6 +1,7 @@
 #include "net/cares_channel.hpp"
 
 #include "core/deadline.hpp"
+#include "net/endpoint_text.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -57,10 +58,6 @@ server_address parse_server(const std::string& text) {
     throw std::invalid_argument("\"" + text + "\" is not \"system\" or a DNS server's IP address with an optional port");
   out.port = *port;
   return out;
-}
-
-std::string endpoint_text(const net::ip::address& a, std::uint16_t port) {
-  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(port);
 }
 
 std::string peer_of(int fd) {

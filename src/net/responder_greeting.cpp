@@ -1,5 +1,7 @@
 #include "net/responder_greeting.hpp"
 
+#include "net/endpoint_text.hpp"
+
 #include <charconv>
 
 namespace edgeprobe {
@@ -8,11 +10,6 @@ namespace {
 
 constexpr std::string_view magic = "EDGEPROBE-RESPONDER/1 ";
 constexpr std::size_t max_line = 200; // longer than any valid greeting
-
-std::string endpoint_text(const std::string& address, std::uint16_t port) {
-  const bool v6 = address.find(':') != std::string::npos;
-  return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
-}
 
 bool parse_endpoint(std::string_view text, std::string& address, std::uint16_t& port) {
   const auto colon = text.rfind(':');

@@ -83,11 +83,6 @@ void bind_address_no_port(net::ip::tcp::socket& socket) {
 
 } // namespace
 
-std::string endpoint_text(const net::ip::tcp::endpoint& e) {
-  const auto address = e.address().to_string();
-  return (e.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(e.port());
-}
-
 nlohmann::json connect_report::details() const {
   nlohmann::json j = {
       {"remote", endpoint_text(remote)},

@@ -5,6 +5,7 @@
 #pragma once
 #include "core/clock.hpp"
 #include "core/reasons.hpp"
+#include "net/endpoint_text.hpp"
 #include "net/socket_errors.hpp"
 #include "net/tcp_info.hpp"
 
@@ -57,7 +58,5 @@ net::awaitable<connect_report> connect_with_diagnostics(net::any_io_executor exe
 // TIME_WAIT is left on this host. Otherwise a FIN, after discarding unread bytes
 // (unread data would make the kernel send a RST instead).
 void close_connection(net::ip::tcp::socket& socket, bool abortive);
-
-std::string endpoint_text(const net::ip::tcp::endpoint& e); // "10.0.0.5:443", "[2001:db8::5]:443"
 
 } // namespace edgeprobe

@@ -71,6 +71,16 @@ TEST_CASE("listen with nothing to listen on, or a bad port list, is exit 2") {
   CHECK(r.err.find("80-70") != std::string::npos);
 }
 
+TEST_CASE("listen on a port already taken names it, in words, exit 2") {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor taken(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  const auto port = std::to_string(taken.local_endpoint().port());
+  const auto r = edgeprobe::test::run_edgeprobe({"listen", "--address", "127.0.0.1", "--tcp", port});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("cannot listen on tcp 127.0.0.1:" + port + ": Address already in use") != std::string::npos);
+  CHECK(r.err.find(".hpp") == std::string::npos); // no library source locations
+}
+
 TEST_CASE("demo: a realistic report from the responders on loopback, exit 0") {
   const auto r = edgeprobe::test::run_edgeprobe({"demo", "--format", "json"});
   INFO(r.err);
