@@ -6,9 +6,12 @@
 
 #include "probes/tcp/responder.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -127,3 +130,29 @@ TEST_CASE("a bad command line is exit 2 with a message, not a crash") {
 }
 
 } // TEST_SUITE
+
+TEST_CASE("Ctrl-C: the check in flight and the checks not started are reported as check.cancelled") {
+  boost::asio::io_context io;
+  // A listener that never accepts: the kernel completes the handshake, and the
+  // probe holds the connection open until it is interrupted.
+  boost::asio::ip::tcp::acceptor listener(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  const auto port = std::to_string(listener.local_endpoint().port());
+  edgeprobe::test::temp_dir dir;
+  const auto suite = dir.write("held.json", R"({"suite": "held", "checks": [
+    {"name": "held", "probe": "tcp", "target": "127.0.0.1:)" + port + R"(", "hold": "60s", "timeout": "90s"},
+    {"name": "after", "probe": "tcp", "target": "127.0.0.1:)" + port + R"(", "needs": ["held"]}]})");
+  edgeprobe::test::background_process run({EDGEPROBE_BINARY, "run", suite.string(), "--format", "json"});
+  auto held = listener.accept(); // the probe is connected: the first check is in flight
+
+  // stop() waits 10 s before SIGKILL: an exit code of its own means a prompt stop,
+  // long before the 60 s hold would have ended.
+  const int exit_code = run.stop(SIGINT);
+  const auto doc = nlohmann::json::parse(run.rest());
+  CHECK(exit_code == 1);
+  REQUIRE(doc["results"].size() == 2);
+  for (const auto& r : doc["results"]) {
+    CAPTURE(r.dump());
+    CHECK(r["reason"] == "check.cancelled");
+  }
+  CHECK(doc["results"][0]["status"] == "error");
+}

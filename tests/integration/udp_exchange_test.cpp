@@ -1,10 +1,9 @@
-// The UDP exchange helper against the udp responder on loopback, and against
-// nftables rules inside a network namespace of the test's own.
+// The UDP exchange helper against the udp responder on loopback. The namespace
+// lab cases are in tests/lab/udp_exchange_lab_test.cpp.
 #include "net/responder_greeting.hpp"
 #include "net/udp_exchange.hpp"
 #include "probes/udp/responder.hpp"
 #include "support/io_thread.hpp"
-#include "support/netns.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -208,55 +207,6 @@ TEST_CASE("udp_exchange: route_source finds the kernel's source address without 
   const auto pinned = route_source(io.get_executor(), loopback(9), net::ip::make_address("127.0.0.5"));
   REQUIRE(pinned);
   CHECK(*pinned == net::ip::make_address("127.0.0.5"));
-}
-
-} // TEST_SUITE
-
-TEST_SUITE("netns") {
-
-TEST_CASE("udp_exchange: ICMP errors from a filtering rule carry type, code and reporter") {
-  if (::geteuid() != 0) {
-    MESSAGE("skipped: network namespaces need root");
-    return;
-  }
-  test::netns ns("udp-x");
-  ns.nft(R"(table inet filter {
-  chain input {
-    type filter hook input priority 0;
-    udp dport 7001 reject with icmp type host-unreachable
-    udp dport 7002 reject with icmp type admin-prohibited
-    udp dport 7003 drop
-  }
-})");
-  const auto inside = ns.enter();
-
-  SUBCASE("host unreachable") {
-    const auto report = exchange_now(request_to(loopback(7001)), 1s);
-    REQUIRE(report.outcome == udp_outcome::icmp_error);
-    REQUIRE(report.icmp);
-    CHECK(report.icmp->type == 3);
-    CHECK(report.icmp->code == 1);
-    CHECK(report.icmp->kind == icmp_kind::host_unreachable);
-    CHECK(report.icmp->error_number == EHOSTUNREACH);
-    REQUIRE(report.icmp->from);
-    CHECK(*report.icmp->from == net::ip::make_address("127.0.0.1"));
-  }
-  SUBCASE("administratively prohibited") {
-    const auto report = exchange_now(request_to(loopback(7002)), 1s);
-    REQUIRE(report.outcome == udp_outcome::icmp_error);
-    REQUIRE(report.icmp);
-    CHECK(report.icmp->type == 3);
-    CHECK(report.icmp->code == 13);
-    CHECK(report.icmp->kind == icmp_kind::admin_prohibited);
-  }
-  SUBCASE("dropped: silence, every transmission sent") {
-    auto request = request_to(loopback(7003));
-    request.schedule = retransmission_schedule::fitted(300ms, 2);
-    const auto report = exchange_now(request, 300ms);
-    CHECK(report.outcome == udp_outcome::silence);
-    CHECK(report.transmissions.size() == 2);
-    CHECK_FALSE(report.icmp);
-  }
 }
 
 } // TEST_SUITE

@@ -128,6 +128,21 @@ std::string background_process::read_until(const std::string& text, std::chrono:
   return buffered_;
 }
 
+std::string background_process::rest(std::chrono::seconds limit) {
+  const auto deadline = steady::now() + limit;
+  std::string out = std::move(buffered_);
+  buffered_.clear();
+  for (;;) {
+    pollfd fd{stdout_fd_, POLLIN, 0};
+    if (::poll(&fd, 1, milliseconds_left(deadline)) == 0) break;
+    char buffer[4096];
+    const auto n = ::read(stdout_fd_, buffer, sizeof buffer);
+    if (n <= 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
 int background_process::stop(int signal, std::chrono::seconds limit) {
   ::kill(pid_, signal);
   const auto deadline = steady::now() + limit;

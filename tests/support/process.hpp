@@ -36,6 +36,10 @@ public:
   // Sends `signal` and waits for the exit code (128 + signal when it killed it).
   int stop(int signal, std::chrono::seconds limit = std::chrono::seconds(10));
 
+  // After stop(): everything the program wrote to stdout that read_until did not
+  // already return, up to its end.
+  std::string rest(std::chrono::seconds limit = std::chrono::seconds(10));
+
 private:
   int pid_ = -1;
   int stdout_fd_ = -1;
