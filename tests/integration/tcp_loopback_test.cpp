@@ -210,7 +210,10 @@ TEST_CASE("expect.state against a closed and an open port") {
     return test::run_check(
         {{"probe", "tcp"}, {"target", target}, {"timeout", "2s"}, {"expect", {{"state", state}}}});
   };
-  CHECK(check("127.0.0.1:1", "closed").outcome.state == status::pass);
+  const auto closed = check("127.0.0.1:1", "closed");
+  CHECK(closed.outcome.state == status::pass);
+  CHECK(reason_of(closed) == "tcp.refused"); // the pass names how it was recognised...
+  CHECK(closed.outcome.hint.empty());        // ...with nothing to fix
   auto refused = check("127.0.0.1:1", "open");
   CHECK(refused.outcome.state == status::fail);
   CHECK(reason_of(refused) == "tcp.refused");

@@ -104,7 +104,10 @@ TEST_CASE("udp probe: a closed port is ICMP port unreachable, with type and code
     CHECK(r.duration_ms < 500.0);
   }
   SUBCASE("expected closed or not_open: passes") {
-    CHECK(test::run_check(udp_check(target, {{"expect", {{"state", "closed"}}}})).outcome.state == status::pass);
+    const auto closed = test::run_check(udp_check(target, {{"expect", {{"state", "closed"}}}}));
+    CHECK(closed.outcome.state == status::pass);
+    CHECK(closed.outcome.why == reason::udp_port_unreachable); // the evidence, on a pass
+    CHECK(closed.outcome.hint.empty());
     CHECK(test::run_check(udp_check(target, {{"expect", {{"state", "not_open"}}}})).outcome.state == status::pass);
   }
   SUBCASE("expected filtered: fails, port unreachable is an answer from the host") {
