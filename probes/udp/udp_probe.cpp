@@ -79,9 +79,7 @@ nlohmann::json evidence(const udp_report& r, std::size_t sent_bytes, clock::time
     if (!r.transmissions.empty() && r.transmissions.back().rtt) d["rtt_ms"] = to_ms(*r.transmissions.back().rtt);
   }
   if (r.icmp) {
-    nlohmann::json icmp = {{"type", r.icmp->type}, {"code", r.icmp->code}, {"description", describe(*r.icmp)}};
-    if (r.icmp->from) icmp["from"] = r.icmp->from->to_string();
-    if (r.icmp->about) icmp["about"] = endpoint_text(*r.icmp->about);
+    nlohmann::json icmp = to_json(*r.icmp);
     icmp["after_ms"] = to_ms(r.icmp->received - r.started);
     d["icmp"] = std::move(icmp);
   }

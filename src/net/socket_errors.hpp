@@ -1,8 +1,9 @@
-// Why a socket operation failed, in network terms: errno names, the ICMP error
-// the kernel queued (IP_RECVERR: type, code, the router that sent it), and the
-// mapping of both to the tcp.* reason codes.
+// Why a TCP connect failed, in network terms: errno names, the first ICMP error
+// the kernel queued (net/icmp_errors.hpp), and the mapping of both to the tcp.*
+// reason codes.
 #pragma once
 #include "core/reasons.hpp"
+#include "net/icmp_errors.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,30 +19,8 @@ namespace edgeprobe {
 
 namespace net = boost::asio;
 
-// One ICMP (or ICMPv6) error as the kernel reported it for a socket.
-struct icmp_error {
-  bool v6 = false;
-  int type = 0;
-  int code = 0;
-  std::optional<net::ip::address> from; // the reporting router (SO_EE_OFFENDER), when known
-  int error = 0;                        // the errno the kernel derived from it
-
-  std::string_view meaning() const; // "communication administratively prohibited"
-  std::string describe() const;     // "ICMP type 3 code 13 (communication administratively prohibited)"
-};
-
-// Asks the kernel to queue ICMP errors for this socket so that
-// first_icmp_error() can name the type, code and reporting router. Without it
-// a connect only gets an errno, and code 13 (admin prohibited) and code 1 (host
-// unreachable) both read as EHOSTUNREACH.
-boost::system::error_code enable_icmp_errors(net::ip::tcp::socket& socket);
-
-// Turns the queue off again once connected: with it on, Linux turns even a
-// transient ICMP on an established connection into a hard read/write error.
-void disable_icmp_errors(net::ip::tcp::socket& socket);
-
-// The first ICMP error queued on the socket (the first cause), draining the
-// queue. Never blocks.
+// The first ICMP error queued on the socket (the first cause; later ones are its
+// symptoms), draining the queue. Never blocks.
 std::optional<icmp_error> first_icmp_error(net::ip::tcp::socket& socket);
 
 // "ECONNREFUSED" for system errors; the message text for anything else.
@@ -56,6 +35,5 @@ std::string errno_name(const boost::system::error_code& ec);
 reason classify_connect_failure(const boost::system::error_code& ec, const std::optional<icmp_error>& icmp,
                                 bool source_port_given);
 
-nlohmann::json to_json(const icmp_error& e);
 
 } // namespace edgeprobe

@@ -37,7 +37,7 @@ std::string failure_message(const connect_report& r) {
   switch (r.why) {
     case reason::tcp_refused:
       if (r.icmp)
-        return icmp_from(r) + " refused the connection to " + target + " with " + r.icmp->describe() + after;
+        return icmp_from(r) + " refused the connection to " + target + " with " + describe(*r.icmp) + after;
       return target + " refused the connection (RST in answer to the SYN" + after + ")";
     case reason::tcp_timeout:
       if (!r.timed_out)
@@ -49,15 +49,15 @@ std::string failure_message(const connect_report& r) {
     case reason::tcp_host_unreachable:
       if (r.icmp)
         return icmp_from(r) + " reported " + r.remote.address().to_string() + " unreachable: " +
-               r.icmp->describe() + after;
+               describe(*r.icmp) + after;
       return "connecting to " + target + " failed with " + err + after + " (no ICMP error was queued)";
     case reason::tcp_net_unreachable:
       return icmp_from(r) + " reported the network of " + r.remote.address().to_string() + " unreachable: " +
-             (r.icmp ? r.icmp->describe() : err) + after;
+             (r.icmp ? describe(*r.icmp) : err) + after;
     case reason::tcp_admin_prohibited:
       if (r.icmp)
         return icmp_from(r) + " administratively rejected the connection to " + target + ": " +
-               r.icmp->describe() + after;
+               describe(*r.icmp) + after;
       return "this host refused to send to " + target + " (" + err +
              "): a local firewall rule or a prohibit route";
     case reason::tcp_reset:

@@ -3,7 +3,7 @@
 // deadline, ICMP errors from the error queue, and a report of all it saw.
 #pragma once
 #include "core/clock.hpp"
-#include "net/udp_errors.hpp"
+#include "net/icmp_errors.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

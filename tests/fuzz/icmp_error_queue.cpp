@@ -2,7 +2,7 @@
 // ICMP error fields come from whichever router sent them. Input layout: a
 // two-byte big-endian length, that many bytes of control data, then the
 // offender's sockaddr (msg_name).
-#include "net/udp_errors.hpp"
+#include "net/icmp_errors.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace edgeprobe;

@@ -1,4 +1,6 @@
-#include "net/udp_errors.hpp"
+#include "net/icmp_errors.hpp"
+
+#include "net/endpoint_text.hpp"
 
 #include <arpa/inet.h>
 #include <linux/errqueue.h>
@@ -81,7 +83,7 @@ std::string icmp_name(bool v6, std::uint8_t type, std::uint8_t code) {
         "reject route to destination"};
     if (code < names.size()) return names[code];
   }
-  if ((!v6 && type == 11) || (v6 && type == 3)) return "time exceeded";
+  if ((!v6 && type == 11) || (v6 && type == 3)) return "time exceeded in transit";
   if (v6 && type == 2) return "packet too big";
   return "error";
 }
@@ -92,16 +94,16 @@ icmp_kind classify_icmp(bool v6, std::uint8_t type, std::uint8_t code) {
   if (!v6 && type == 3) {
     switch (code) {
       case 3: return icmp_kind::port_unreachable;
-      case 0: case 6: case 11: return icmp_kind::net_unreachable;
-      case 1: case 7: case 12: return icmp_kind::host_unreachable;
-      case 9: case 10: case 13: return icmp_kind::admin_prohibited;
+      case 0: case 5: case 6: case 11: return icmp_kind::net_unreachable;
+      case 1: case 2: case 7: case 8: case 12: return icmp_kind::host_unreachable;
+      case 9: case 10: case 13: case 14: case 15: return icmp_kind::admin_prohibited;
       default: return icmp_kind::other;
     }
   }
   if (v6 && type == 1) {
     switch (code) {
       case 4: return icmp_kind::port_unreachable;
-      case 0: return icmp_kind::net_unreachable;
+      case 0: case 2: return icmp_kind::net_unreachable;
       case 3: return icmp_kind::host_unreachable;
       case 1: case 5: case 6: return icmp_kind::admin_prohibited;
       default: return icmp_kind::other;
@@ -110,10 +112,26 @@ icmp_kind classify_icmp(bool v6, std::uint8_t type, std::uint8_t code) {
   return icmp_kind::other;
 }
 
+bool time_exceeded(const icmp_error& e) { return !e.local && e.type == (e.v6 ? 3 : 11); }
+
+std::string meaning(const icmp_error& e) {
+  if (e.local) return std::system_category().message(e.error_number);
+  return icmp_name(e.v6, e.type, e.code);
+}
+
 std::string describe(const icmp_error& e) {
   if (e.local) return std::system_category().message(e.error_number) + " (raised by this host)";
   return icmp_name(e.v6, e.type, e.code) + " (ICMP" + (e.v6 ? "v6" : "") + " type " + std::to_string(e.type) +
          " code " + std::to_string(e.code) + ")";
+}
+
+nlohmann::json to_json(const icmp_error& e) {
+  nlohmann::json j = {{"family", e.v6 ? "icmpv6" : "icmp"}, {"type", e.type},           {"code", e.code},
+                      {"meaning", meaning(e)},               {"description", describe(e)},
+                      {"from", e.from ? nlohmann::json(e.from->to_string()) : nlohmann::json()}};
+  if (e.about) j["about"] = endpoint_text(*e.about);
+  if (e.local) j["local"] = true;
+  return j;
 }
 
 reason icmp_reason(const icmp_error& e) {
@@ -128,16 +146,32 @@ reason icmp_reason(const icmp_error& e) {
   return e.local ? reason::tcp_no_route : reason::tcp_net_unreachable;
 }
 
-boost::system::error_code enable_icmp_errors(net::ip::udp::socket& socket) {
+namespace {
+
+boost::system::error_code set_recverr(int fd, bool v6, bool on) {
+  const int value = on ? 1 : 0;
+  if (::setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_RECVERR : IP_RECVERR, &value, sizeof value) != 0)
+    return {errno, boost::system::system_category()};
+  return {};
+}
+
+template <class Socket> boost::system::error_code enable_on(Socket& socket) {
   boost::system::error_code ec;
   const auto local = socket.local_endpoint(ec);
   if (ec) return ec;
-  const bool v6 = local.address().is_v6();
-  const int on = 1;
-  if (::setsockopt(socket.native_handle(), v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_RECVERR : IP_RECVERR, &on,
-                   sizeof on) != 0)
-    return {errno, boost::system::system_category()};
-  return {};
+  return set_recverr(socket.native_handle(), local.address().is_v6(), true);
+}
+
+} // namespace
+
+boost::system::error_code enable_icmp_errors(net::ip::udp::socket& socket) { return enable_on(socket); }
+boost::system::error_code enable_icmp_errors(net::ip::tcp::socket& socket) { return enable_on(socket); }
+
+void disable_icmp_errors(net::ip::tcp::socket& socket) {
+  boost::system::error_code ec;
+  const auto local = socket.local_endpoint(ec);
+  // Failure leaves the option on, which only makes later errors stricter.
+  if (!ec) (void)set_recverr(socket.native_handle(), local.address().is_v6(), false);
 }
 
 std::vector<icmp_error> decode_error_queue(std::span<const std::uint8_t> control,
@@ -161,7 +195,9 @@ std::vector<icmp_error> decode_error_queue(std::span<const std::uint8_t> control
   return out;
 }
 
-std::vector<icmp_error> drain_icmp_errors(net::ip::udp::socket& socket) {
+namespace {
+
+std::vector<icmp_error> drain(int fd) {
   std::vector<icmp_error> out;
   for (int i = 0; i < max_drained; ++i) {
     sockaddr_storage name{};
@@ -175,7 +211,7 @@ std::vector<icmp_error> drain_icmp_errors(net::ip::udp::socket& socket) {
     msg.msg_iovlen = 1;
     msg.msg_control = control.data();
     msg.msg_controllen = control.size();
-    if (::recvmsg(socket.native_handle(), &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) break; // EAGAIN: queue empty
+    if (::recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) break; // EAGAIN: queue empty
     const auto received = clock::now();
     const std::span<const std::uint8_t> name_bytes(reinterpret_cast<const std::uint8_t*>(&name),
                                                    std::min<std::size_t>(msg.msg_namelen, sizeof name));
@@ -187,5 +223,10 @@ std::vector<icmp_error> drain_icmp_errors(net::ip::udp::socket& socket) {
   }
   return out;
 }
+
+} // namespace
+
+std::vector<icmp_error> drain_icmp_errors(net::ip::udp::socket& socket) { return drain(socket.native_handle()); }
+std::vector<icmp_error> drain_icmp_errors(net::ip::tcp::socket& socket) { return drain(socket.native_handle()); }
 
 } // namespace edgeprobe

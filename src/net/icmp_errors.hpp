@@ -1,12 +1,16 @@
-// ICMP errors for UDP sockets, read from the kernel's per-socket error queue. The
-// only file with Linux-specific UDP socket calls (IP_RECVERR, MSG_ERRQUEUE): a port
-// to another OS replaces udp_errors.cpp and nothing else.
+// ICMP errors for TCP and UDP sockets, read from the kernel's per-socket error
+// queue (IP_RECVERR / IPV6_RECVERR, MSG_ERRQUEUE): type, code, the router that
+// sent it, and what it means for the path. The only file with these Linux calls:
+// a port to another OS replaces icmp_errors.cpp and nothing else.
 #pragma once
 #include "core/clock.hpp"
 #include "core/reasons.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/system/error_code.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -35,15 +39,21 @@ struct icmp_error {
   icmp_kind kind = icmp_kind::other;
   int error_number = 0;   // the errno the kernel maps it to (ECONNREFUSED, EHOSTUNREACH, ...)
   std::optional<net::ip::address> from;         // who sent the ICMP message (a router, or the target)
-  std::optional<net::ip::udp::endpoint> about;  // the original destination of the datagram it refers to
+  // The original destination of the packet it refers to (a udp::endpoint holds
+  // the address and port whatever the transport).
+  std::optional<net::ip::udp::endpoint> about;
   clock::time_point received;                   // when it was read from the queue
 };
 
 // Pure classification of (type, code).
 icmp_kind classify_icmp(bool v6, std::uint8_t type, std::uint8_t code);
 
+// "port unreachable", "communication administratively prohibited".
+std::string meaning(const icmp_error& e);
 // "port unreachable (ICMP type 3 code 3)"; for local errors the errno text.
 std::string describe(const icmp_error& e);
+// Evidence: family, type, code, meaning, description, from, about.
+nlohmann::json to_json(const icmp_error& e);
 
 // The reason code for an ICMP error. Port unreachable gives udp.port_unreachable;
 // the stun and sqlbrowser probes name that one themselves (turn.port_unreachable,
@@ -51,17 +61,28 @@ std::string describe(const icmp_error& e);
 // tcp uses too (tcp.host_unreachable, tcp.net_unreachable, tcp.admin_prohibited).
 reason icmp_reason(const icmp_error& e);
 
-// Asks the kernel to queue ICMP errors on this (open) socket. Without this an
-// unconnected UDP socket never learns of them.
+// Time exceeded in transit (a routing loop, or a path longer than the TTL).
+bool time_exceeded(const icmp_error& e);
+
+// Asks the kernel to queue ICMP errors on this (open, bound or connected)
+// socket. Without it an unconnected UDP socket never learns of them, and a TCP
+// connect only gets an errno: code 13 (admin prohibited) and code 1 (host
+// unreachable) both read as EHOSTUNREACH.
 boost::system::error_code enable_icmp_errors(net::ip::udp::socket& socket);
+boost::system::error_code enable_icmp_errors(net::ip::tcp::socket& socket);
+
+// Turns the queue off again once a TCP connection is up: with it on, Linux turns
+// even a transient ICMP on an established connection into a hard error.
+void disable_icmp_errors(net::ip::tcp::socket& socket);
 
 // Decodes one message read from the error queue: `control` is its ancillary data
 // (IP_RECVERR / IPV6_RECVERR records), `name` its msg_name (the destination of
-// the datagram the error is about). Pure and bounds-checked: record lengths are
+// the packet the error is about). Pure and bounds-checked: record lengths are
 // checked against the bytes given. `received` is left for the caller to set.
 std::vector<icmp_error> decode_error_queue(std::span<const std::uint8_t> control, std::span<const std::uint8_t> name);
 
 // Reads every error queued on the socket, without blocking.
 std::vector<icmp_error> drain_icmp_errors(net::ip::udp::socket& socket);
+std::vector<icmp_error> drain_icmp_errors(net::ip::tcp::socket& socket);
 
 } // namespace edgeprobe

@@ -1,6 +1,7 @@
 // Error-queue decoding, ICMP classification and the retransmission schedule:
 // pure functions.
-#include "net/udp_errors.hpp"
+#include "net/icmp_errors.hpp"
+#include "net/socket_errors.hpp"
 #include "net/udp_exchange.hpp"
 
 #include <doctest/doctest.h>
@@ -35,7 +36,7 @@ constexpr std::string_view v6_name = "0a0000090000000000000000000000000000000000
 
 } // namespace
 
-TEST_CASE("udp_errors: a captured IPv4 port unreachable decodes with type, code, offender and destination") {
+TEST_CASE("icmp_errors: a captured IPv4 port unreachable decodes with type, code, offender and destination") {
   const auto errors = decode_error_queue(from_hex(v4_control), from_hex(v4_name));
   REQUIRE(errors.size() == 1);
   const auto& e = errors[0];
@@ -51,7 +52,7 @@ TEST_CASE("udp_errors: a captured IPv4 port unreachable decodes with type, code,
   CHECK(*e.about == net::ip::udp::endpoint(net::ip::make_address("127.0.0.1"), 9));
 }
 
-TEST_CASE("udp_errors: a captured ICMPv6 port unreachable decodes (padding after the record ignored)") {
+TEST_CASE("icmp_errors: a captured ICMPv6 port unreachable decodes (padding after the record ignored)") {
   const auto errors = decode_error_queue(from_hex(v6_control), from_hex(v6_name));
   REQUIRE(errors.size() == 1);
   const auto& e = errors[0];
@@ -65,7 +66,7 @@ TEST_CASE("udp_errors: a captured ICMPv6 port unreachable decodes (padding after
   CHECK(*e.about == net::ip::udp::endpoint(net::ip::make_address("::1"), 9));
 }
 
-TEST_CASE("udp_errors: truncated or lying records are not trusted") {
+TEST_CASE("icmp_errors: truncated or lying records are not trusted") {
   const auto control = from_hex(v4_control);
   const auto name = from_hex(v4_name);
   SUBCASE("cut inside the offender: the error is kept, the offender is not") {
@@ -99,7 +100,7 @@ TEST_CASE("udp_errors: truncated or lying records are not trusted") {
   }
 }
 
-TEST_CASE("udp_errors: ICMPv4 destination-unreachable codes are classified") {
+TEST_CASE("icmp_errors: ICMPv4 destination-unreachable codes are classified") {
   CHECK(classify_icmp(false, 3, 3) == icmp_kind::port_unreachable);
   CHECK(classify_icmp(false, 3, 0) == icmp_kind::net_unreachable);
   CHECK(classify_icmp(false, 3, 1) == icmp_kind::host_unreachable);
@@ -115,7 +116,7 @@ TEST_CASE("udp_errors: ICMPv4 destination-unreachable codes are classified") {
   CHECK(classify_icmp(true, 3, 4) == icmp_kind::other); // not type 3 code 3 in v6
 }
 
-TEST_CASE("udp_errors: descriptions name the ICMP message and its numbers") {
+TEST_CASE("icmp_errors: descriptions name the ICMP message and its numbers") {
   icmp_error e;
   e.type = 3;
   e.code = 13;
@@ -126,7 +127,7 @@ TEST_CASE("udp_errors: descriptions name the ICMP message and its numbers") {
   CHECK(describe(e) == "port unreachable (ICMPv6 type 1 code 4)");
 }
 
-TEST_CASE("udp_errors: ICMP errors map to the transport-neutral reason codes") {
+TEST_CASE("icmp_errors: ICMP errors map to the transport-neutral reason codes") {
   icmp_error e;
   e.kind = icmp_kind::port_unreachable;
   CHECK(icmp_reason(e) == reason::udp_port_unreachable);
@@ -147,4 +148,26 @@ TEST_CASE("udp_exchange: a fitted schedule's doubling waits fill the window exac
   CHECK(one.max_transmissions == 1);
   CHECK(one.initial_rto == std::chrono::duration_cast<clock::duration>(2s));
   CHECK(retransmission_schedule::fitted(0ms, 4).initial_rto >= std::chrono::duration_cast<clock::duration>(1ms));
+}
+
+TEST_CASE("icmp_errors: a TCP connect's ICMP error decides its reason; the errno only when the ICMP says nothing") {
+  auto icmp = [](bool v6, std::uint8_t type, std::uint8_t code) {
+    icmp_error e;
+    e.v6 = v6;
+    e.type = type;
+    e.code = code;
+    e.kind = classify_icmp(v6, type, code);
+    return std::optional<icmp_error>(e);
+  };
+  const boost::system::error_code unreachable(EHOSTUNREACH, boost::system::system_category());
+  CHECK(classify_connect_failure(unreachable, icmp(false, 3, 3), false) == reason::tcp_refused);
+  CHECK(classify_connect_failure(unreachable, icmp(false, 3, 13), false) == reason::tcp_admin_prohibited);
+  CHECK(classify_connect_failure(unreachable, icmp(false, 3, 1), false) == reason::tcp_host_unreachable);
+  CHECK(classify_connect_failure(unreachable, icmp(false, 3, 0), false) == reason::tcp_net_unreachable);
+  CHECK(classify_connect_failure(unreachable, icmp(true, 1, 1), false) == reason::tcp_admin_prohibited);
+  CHECK(classify_connect_failure(unreachable, icmp(true, 1, 4), false) == reason::tcp_refused);
+  CHECK(classify_connect_failure(unreachable, icmp(false, 11, 0), false) == reason::tcp_net_unreachable);
+  // Fragmentation needed says nothing about reachability: the errno decides.
+  CHECK(classify_connect_failure(unreachable, icmp(false, 3, 4), false) == reason::tcp_host_unreachable);
+  CHECK(classify_connect_failure(unreachable, std::nullopt, false) == reason::tcp_host_unreachable);
 }
