@@ -37,7 +37,6 @@ reason reason_for_rcode(std::uint8_t rc) {
   }
 }
 
-std::string ms_text(double ms) { return std::to_string(std::lround(ms)) + " ms"; }
 
 } // namespace
 

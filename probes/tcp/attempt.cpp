@@ -10,12 +10,6 @@ namespace edgeprobe {
 
 namespace {
 
-std::string ms_text(double ms) {
-  std::array<char, 32> buffer{};
-  std::snprintf(buffer.data(), buffer.size(), ms < 10 ? "%.2f ms" : "%.0f ms", ms);
-  return buffer.data();
-}
-
 // Network answers that say "not open": a RST (closed), or silence / an ICMP
 // error (filtered). An ICMP port unreachable is a firewall rejecting, so it
 // counts as filtered, not closed.

@@ -16,12 +16,6 @@ using udp = net::ip::udp;
 
 constexpr std::size_t max_shown_bytes = 512; // evidence, not a hex dump of a whole answer
 
-std::string ms_text(clock::duration d) {
-  char out[32];
-  std::snprintf(out, sizeof out, "%.1f ms", to_ms(d));
-  return out;
-}
-
 // When the first datagram left (the exchange's start if none did).
 clock::time_point first_sent(const udp_report& r) {
   return r.transmissions.empty() ? r.started : r.transmissions.front().sent;

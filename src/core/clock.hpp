@@ -1,6 +1,8 @@
 // The one clock every deadline and phase is measured on.
 #pragma once
 #include <chrono>
+#include <cstdio>
+#include <string>
 
 namespace edgeprobe {
 
@@ -10,5 +12,13 @@ using clock = std::chrono::steady_clock;
 inline double to_ms(clock::duration d) {
   return static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) / 1000.0;
 }
+
+// For messages: "0.42 ms", "3.10 ms", "2017 ms" (two decimals below 10 ms).
+inline std::string ms_text(double ms) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, ms < 10 ? "%.2f ms" : "%.0f ms", ms);
+  return buffer;
+}
+inline std::string ms_text(clock::duration d) { return ms_text(to_ms(d)); }
 
 } // namespace edgeprobe

@@ -15,12 +15,6 @@ namespace edgeprobe {
 
 namespace {
 
-std::string ms_text(double ms) {
-  std::array<char, 32> buffer{};
-  std::snprintf(buffer.data(), buffer.size(), ms < 10 ? "%.2f ms" : "%.0f ms", ms);
-  return buffer.data();
-}
-
 std::string icmp_from(const connect_report& r) {
   return r.icmp && r.icmp->from ? r.icmp->from->to_string() : std::string("a router");
 }
