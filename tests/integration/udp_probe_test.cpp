@@ -3,6 +3,7 @@
 // are in tests/lab/udp_probe_lab_test.cpp.
 #include "probes/udp/responder.hpp"
 #include "support/check_runner.hpp"
+#include "support/udp_checks.hpp"
 #include "support/io_thread.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -16,6 +17,8 @@
 using namespace edgeprobe;
 using json = nlohmann::json;
 using udp = net::ip::udp;
+using test::details_of;
+using test::udp_check;
 
 namespace {
 
@@ -31,17 +34,6 @@ std::uint16_t closed_port() {
   net::io_context io;
   udp::socket s(io, udp::endpoint(net::ip::make_address("127.0.0.1"), 0));
   return s.local_endpoint().port();
-}
-
-json udp_check(const std::string& target, json extra = json::object()) {
-  json check = {{"probe", "udp"}, {"target", target}, {"timeout", "1s"}, {"send", {{"text", "ping"}}}};
-  check.update(extra);
-  return check;
-}
-
-const json& details_of(const check_result& r) {
-  REQUIRE(r.addresses.size() == 1);
-  return r.addresses.front().outcome.details;
 }
 
 } // namespace

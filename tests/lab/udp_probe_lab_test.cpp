@@ -2,6 +2,7 @@
 // (client — router — server) whose router drops, rejects or translates.
 #include "probes/udp/responder.hpp"
 #include "support/check_runner.hpp"
+#include "support/udp_checks.hpp"
 #include "support/io_thread.hpp"
 #include "support/netns.hpp"
 
@@ -15,21 +16,8 @@
 using namespace edgeprobe;
 using json = nlohmann::json;
 using udp = net::ip::udp;
-
-namespace {
-
-json udp_check(const std::string& target, json extra = json::object()) {
-  json check = {{"probe", "udp"}, {"target", target}, {"timeout", "1s"}, {"send", {{"text", "ping"}}}};
-  check.update(extra);
-  return check;
-}
-
-const json& details_of(const check_result& r) {
-  REQUIRE(r.addresses.size() == 1);
-  return r.addresses.front().outcome.details;
-}
-
-} // namespace
+using test::details_of;
+using test::udp_check;
 
 TEST_SUITE("netns") {
 
