@@ -27,27 +27,6 @@ std::vector<std::string> answer_data(const check_result& r) {
   return out;
 }
 
-// dig +short prints names with a trailing dot and TXT strings quoted; the probe does neither.
-std::vector<std::string> dig_as_probe(std::uint16_t port, const std::string& name, const std::string& type) {
-  std::vector<std::string> out;
-  for (auto line : test::dig_short(port, name, type)) {
-    if (type == "TXT") {
-      std::string joined;
-      bool in_string = false;
-      for (char c : line) {
-        if (c == '"') in_string = !in_string;
-        else if (in_string) joined.push_back(c);
-      }
-      line = joined;
-    } else if (!line.empty() && line.back() == '.') {
-      line.pop_back();
-    }
-    out.push_back(line);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 } // namespace
 
 TEST_SUITE("dns") {
@@ -65,7 +44,7 @@ TEST_CASE("dns probe: answers of every type match dig") {
     CHECK(r.outcome.state == status::pass);
     CHECK(r.outcome.details.at("rcode") == "NOERROR");
     CHECK(r.outcome.details.at("server") == unbound.address());
-    const auto expected = dig_as_probe(unbound.port(), name, type);
+    const auto expected = test::dig_as_probe(unbound.port(), name, type);
     CHECK(expected.size() == count);
     CHECK(answer_data(r) == expected);
     for (const auto& a : r.outcome.details.at("answers")) CHECK(a.at("ttl") == 300);
@@ -83,7 +62,7 @@ TEST_CASE("dns probe: default A+AAAA, a CNAME chain, SRV expectations") {
   CHECK(chained.outcome.state == status::pass);
   CHECK(chained.outcome.details.at("cname_chain") ==
         nlohmann::json::array({"alias.lab.test", "alias2.lab.test", "multi.lab.test"}));
-  CHECK(answer_data(chained) == dig_as_probe(unbound.port(), "multi.lab.test", "A"));
+  CHECK(answer_data(chained) == test::dig_as_probe(unbound.port(), "multi.lab.test", "A"));
 
   auto srv = test::run_check(dns_check(
       unbound, "_sip._tls.lab.test",

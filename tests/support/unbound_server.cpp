@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -165,6 +166,27 @@ std::vector<std::string> dig_short(std::uint16_t port, const std::string& name, 
     lines.push_back(line);
   }
   return lines;
+}
+
+// dig +short prints names with a trailing dot and TXT strings quoted; the probe does neither.
+std::vector<std::string> dig_as_probe(std::uint16_t port, const std::string& name, const std::string& type) {
+  std::vector<std::string> out;
+  for (auto line : dig_short(port, name, type)) {
+    if (type == "TXT") {
+      std::string joined;
+      bool in_string = false;
+      for (char c : line) {
+        if (c == '"') in_string = !in_string;
+        else if (in_string) joined.push_back(c);
+      }
+      line = joined;
+    } else if (!line.empty() && line.back() == '.') {
+      line.pop_back();
+    }
+    out.push_back(line);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 } // namespace edgeprobe::test

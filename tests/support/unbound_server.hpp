@@ -34,6 +34,10 @@ private:
 std::vector<std::string> dig_short(std::uint16_t port, const std::string& name, const std::string& type,
                                    bool tcp = false);
 
+// dig_short's lines written as the dns probe writes answer data (no trailing dot
+// on names, TXT strings unquoted and joined), sorted.
+std::vector<std::string> dig_as_probe(std::uint16_t port, const std::string& name, const std::string& type);
+
 // A loopback port that is free for both UDP and TCP right now.
 std::uint16_t free_loopback_port();
 
