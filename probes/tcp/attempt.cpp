@@ -40,7 +40,8 @@ void judge_local_failure(const connect_report& r, const tcp_config& cfg, verdict
   }
 }
 
-// Applies expect.state (and the connect-time expectations) to how the connect went.
+} // namespace
+
 void judge_connect(const connect_report& r, const tcp_config& cfg, verdict& v) {
   const std::string target = endpoint_text(r.remote);
   if (r.connected()) {
@@ -104,8 +105,6 @@ void judge_connect(const connect_report& r, const tcp_config& cfg, verdict& v) {
       break;
   }
 }
-
-} // namespace
 
 net::awaitable<tcp_attempt> run_tcp_attempt(probe_context& ctx, const tcp_config& cfg,
                                             net::ip::tcp::endpoint remote, std::uint16_t source_port,

@@ -2,6 +2,7 @@
 // the answer against expect.state, run the exchange, close as configured.
 #pragma once
 #include "core/probe.hpp"
+#include "net/tcp_connect.hpp"
 #include "probes/tcp/options.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -19,6 +20,11 @@ struct tcp_attempt {
   bool connected = false;
   bool local_failure = false;    // this host could not make the attempt (says nothing about the path)
 };
+
+// Applies expect.state and the connect-time expectations (max_connect_ms,
+// min_mss, zero window) to how the connect went. Every connecting probe judges
+// its connection with this, so a transport failure has the tcp probe's reason.
+void judge_connect(const connect_report& r, const tcp_config& cfg, verdict& v);
 
 // `log_phases`: record connect/banner/hold phases (off in a sweep, where many
 // attempts overlap and the sweep records one phase).

@@ -31,13 +31,6 @@ namespace {
 
 using socket_ptr = std::shared_ptr<net::ip::tcp::socket>;
 
-// A dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d; report them as IPv4.
-std::string plain_address(const net::ip::address& a) {
-  if (a.is_v6() && a.to_v6().is_v4_mapped())
-    return net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6()).to_string();
-  return a.to_string();
-}
-
 net::awaitable<void> serve(std::shared_ptr<tcp_responder_state> s, socket_ptr conn) {
   struct registration { // keeps stop() able to close this connection while it lives
     std::shared_ptr<tcp_responder_state> s;
@@ -57,7 +50,7 @@ net::awaitable<void> serve(std::shared_ptr<tcp_responder_state> s, socket_ptr co
     const auto you = conn->remote_endpoint(ec);
     const auto me = conn->local_endpoint(ec);
     const std::string line = format_greeting(
-        {"tcp", plain_address(you.address()), you.port(), plain_address(me.address()), me.port()});
+        {"tcp", unmapped(you.address()).to_string(), you.port(), unmapped(me.address()).to_string(), me.port()});
     auto sent = co_await until(clock::now() + o.idle_timeout,
                                net::async_write(*conn, net::buffer(line), net::as_tuple(net::use_awaitable)));
     if (!sent || std::get<0>(*sent)) co_return;

@@ -24,6 +24,7 @@ std::string_view kind_name(option_kind k) {
     case option_kind::pattern: return "regex|{hex}";
     case option_kind::string_map: return "object";
     case option_kind::address: return "IP address";
+    case option_kind::file: return "file path";
   }
   return "";
 }

@@ -138,6 +138,10 @@ private:
     auto problems = check_option(*spec, copy, ctx_.raw_at(file, pointer), key == "password");
     for (auto& p : problems) ctx_.error(file, pointer + p.pointer, p.message, p.suggestion);
     options_ok_ = options_ok_ && problems.empty();
+    if (spec->kind == option_kind::file && problems.empty()) {
+      const std::filesystem::path written(copy.get<std::string>());
+      if (written.is_relative()) copy = (ctx_.files[file].dir / written).lexically_normal().string();
+    }
     out_.options[key] = std::move(copy);
   }
 

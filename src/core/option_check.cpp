@@ -63,6 +63,9 @@ private:
     case option_kind::string:
       if (!value.is_string()) wrong("", "a string", value, raw);
       return;
+    case option_kind::file:
+      if (!value.is_string() || value.get_ref<const std::string&>().empty()) wrong("", "a file's path", value, raw);
+      return;
     case option_kind::boolean:
       if (!value.is_boolean()) wrong("", "true or false", value, raw);
       return;

@@ -20,6 +20,7 @@ enum class option_kind {
   pattern,      // a regex string, or {"hex": "..."} for an exact byte prefix
   string_map,   // object of string → string
   address,      // an IP literal (v4 or v6)
+  file,         // a file's path; a relative one is relative to the suite file that wrote it
 };
 
 struct option_spec {

@@ -2,6 +2,7 @@
 
 #include "probes/dns/dns_probe.hpp"
 #include "probes/tcp/tcp_probe.hpp"
+#include "probes/tls/tls_probe.hpp"
 #include "probes/udp/udp_probe.hpp"
 
 #include <stdexcept>
@@ -15,6 +16,7 @@ const registry& registry::builtin() {
     r.add(make_dns_probe());
     r.add(make_tcp_probe());
     r.add(make_udp_probe());
+    r.add(make_tls_probe());
     return r;
   }();
   return instance;

@@ -38,6 +38,7 @@ json hex_object() {
 json kind_schema(const option_spec& spec) {
   switch (spec.kind) {
   case option_kind::string: return string_type();
+  case option_kind::file: return {{"type", "string"}, {"minLength", 1}};
   case option_kind::boolean: return {{"type", "boolean"}};
   case option_kind::integer: {
     json out = {{"type", "integer"}};

@@ -1,0 +1,53 @@
+#include "probes/tls/smtp_reply.hpp"
+
+#include <algorithm>
+
+namespace edgeprobe {
+
+smtp_reply parse_smtp_reply(std::string_view buffer) {
+  smtp_reply r;
+  std::size_t at = 0;
+  for (;;) {
+    const auto end = buffer.find('\n', at);
+    if (end == std::string_view::npos) {
+      if (buffer.size() > max_smtp_reply) r.parsed = smtp_reply::state::malformed;
+      return r;
+    }
+    std::string_view line = buffer.substr(at, end - at);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // "DDD" then '-' (more lines follow) or ' ' / end of line (the last).
+    const bool digits = line.size() >= 3 && std::all_of(line.begin(), line.begin() + 3,
+                                                           [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || (line.size() > 3 && line[3] != '-' && line[3] != ' ')) {
+      r.parsed = smtp_reply::state::malformed;
+      return r;
+    }
+    const int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+    if (r.code != 0 && code != r.code) {
+      r.parsed = smtp_reply::state::malformed;
+      return r;
+    }
+    r.code = code;
+    r.lines.emplace_back(line.size() > 4 ? line.substr(4) : std::string_view{});
+    at = end + 1;
+    if (line.size() == 3 || line[3] == ' ') {
+      r.parsed = smtp_reply::state::complete;
+      r.consumed = at;
+      return r;
+    }
+    if (at > max_smtp_reply) {
+      r.parsed = smtp_reply::state::malformed;
+      return r;
+    }
+  }
+}
+
+bool offers_starttls(const smtp_reply& ehlo) {
+  return std::any_of(ehlo.lines.begin(), ehlo.lines.end(), [](const std::string& line) {
+    std::string word = line.substr(0, line.find(' '));
+    std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return word == "STARTTLS";
+  });
+}
+
+} // namespace edgeprobe
