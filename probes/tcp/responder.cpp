@@ -41,6 +41,11 @@ net::awaitable<void> serve(std::shared_ptr<tcp_responder_state> s, socket_ptr co
   const auto& o = s->options;
   boost::system::error_code ec;
 
+  if (o.serve_connection) {
+    co_await o.serve_connection(*conn);
+    conn->close(ec);
+    co_return;
+  }
   if (o.reset_after_accept) {
     conn->set_option(net::socket_base::linger(true, 0), ec);
     conn->close(ec);

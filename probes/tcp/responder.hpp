@@ -5,8 +5,11 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 
 namespace edgeprobe {
@@ -22,6 +25,11 @@ struct tcp_responder_options {
   bool reset_after_accept = false; // accept, then close with RST (SO_LINGER 0): a service that dies
   bool zero_window = false;        // tiny receive buffer and never read: the peer's window goes to 0
   bool silent = false;             // no greeting: a service that waits for the client to speak
+
+  // Set: serves each accepted connection instead of the greeting and echo (the
+  // tls responder speaks TLS on the same listener machinery). The socket lives
+  // until the handler returns; stop() closes it.
+  std::function<net::awaitable<void>(net::ip::tcp::socket&)> serve_connection = {};
 };
 
 struct tcp_responder_state; // shared with the connections' coroutines

@@ -3,10 +3,15 @@
 #include "cli/commands.hpp"
 #include "cli/responder_host.hpp"
 #include "core/exit_code.hpp"
+#include "core/text_file.hpp"
 #include "net/endpoint_text.hpp"
 #include "probes/tcp/options.hpp"
 
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+
+#include <unistd.h>
 #include <sstream>
 
 namespace edgeprobe::cli {
@@ -16,6 +21,10 @@ namespace {
 struct listen_args {
   std::string tcp_ports;
   std::string udp_ports;
+  std::string tls_ports;
+  std::string smtp_ports;
+  std::string cert_file, key_file, client_ca_file;
+  std::vector<std::string> names{"localhost"}; // for the generated certificate
   std::uint16_t dns_port = 0;
   bool probe_responders = false;
   std::vector<std::string> addresses{"0.0.0.0"};
@@ -49,15 +58,56 @@ std::optional<std::vector<net::ip::address>> parse_addresses(const std::vector<s
 // The well-known port of each probe's responder, for --probe-responders.
 constexpr std::uint16_t dns_well_known_port = 53;
 
+// The tls responders' settings: the given certificate, or one from a root made
+// now, written next to the system's temporary files so clients can trust it.
+std::optional<tls_responder_options> tls_settings(const listen_args& args, const std::vector<net::ip::address>& addresses) {
+  tls_responder_options options;
+  std::string error;
+  auto read = [&](const std::string& path, std::string& into, const char* flag) {
+    if (path.empty()) return true;
+    if (read_text_file(path, into, error)) return true;
+    std::cerr << "edgeprobe listen: " << flag << ' ' << path << ": " << error << '\n';
+    return false;
+  };
+  if (!read(args.cert_file, options.tls.chain_pem, "--cert") ||
+      !read(args.key_file.empty() ? args.cert_file : args.key_file, options.tls.key_pem, "--key") ||
+      !read(args.client_ca_file, options.tls.client_ca_pem, "--client-ca"))
+    return std::nullopt;
+  if (args.cert_file.empty()) {
+    std::vector<std::string> ips;
+    for (const auto& a : addresses) ips.push_back(a.to_string());
+    const auto pki = generate_responder_pki(args.names, ips);
+    options.tls.chain_pem = pki.chain_pem;
+    options.tls.key_pem = pki.key_pem;
+    const auto root = std::filesystem::temp_directory_path() / ("edgeprobe-listen-root-" + std::to_string(getpid()) + ".pem");
+    std::ofstream(root) << pki.root_pem;
+    std::cout << "no --cert: serving a certificate for " << args.names.front()
+              << " from a generated root; trust it with \"ca_file\": \"" << root.string() << "\"\n";
+  }
+  return options;
+}
+
 int listen(const listen_args& args) {
   const auto tcp_ports = parse_ports(args.tcp_ports, "--tcp");
   const auto udp_ports = parse_ports(args.udp_ports, "--udp");
+  const auto tls_ports = parse_ports(args.tls_ports, "--tls");
+  const auto smtp_ports = parse_ports(args.smtp_ports, "--smtp");
   const auto addresses = parse_addresses(args.addresses);
-  if (!tcp_ports || !udp_ports || !addresses) return exit_invalid;
+  if (!tcp_ports || !udp_ports || !tls_ports || !smtp_ports || !addresses) return exit_invalid;
+  std::optional<tls_responder_options> tls;
+  if (!tls_ports->empty() || !smtp_ports->empty()) {
+    try {
+      tls = tls_settings(args, *addresses);
+    } catch (const std::exception& e) {
+      std::cerr << "edgeprobe listen: " << e.what() << '\n';
+      return exit_invalid;
+    }
+    if (!tls) return exit_invalid;
+  }
   const std::uint16_t dns_port = args.dns_port ? args.dns_port : args.probe_responders ? dns_well_known_port : 0;
-  if (tcp_ports->empty() && udp_ports->empty() && dns_port == 0) {
-    std::cerr << "edgeprobe listen: nothing to listen on; give --tcp PORTS, --udp PORTS, --dns PORT or "
-                 "--probe-responders\n";
+  if (tcp_ports->empty() && udp_ports->empty() && tls_ports->empty() && smtp_ports->empty() && dns_port == 0) {
+    std::cerr << "edgeprobe listen: nothing to listen on; give --tcp PORTS, --udp PORTS, --tls PORTS, --smtp PORTS, "
+                 "--dns PORT or --probe-responders\n";
     return exit_invalid;
   }
   responder_host host;
@@ -71,6 +121,17 @@ int listen(const listen_args& args) {
       for (const auto port : *udp_ports) {
         binding = "udp " + endpoint_text(net::ip::udp::endpoint(address, port));
         std::cout << "listening udp " << host.add_udp({address, port}) << " (greeting + echo per datagram)\n";
+      }
+      for (const auto port : *tls_ports) {
+        binding = "tls " + endpoint_text(net::ip::tcp::endpoint(address, port));
+        std::cout << "listening tls " << host.add_tls({address, port}, *tls)
+                  << (tls->tls.client_ca_pem.empty() ? "" : " (asks for a client certificate)") << " (greeting, then echo)\n";
+      }
+      for (const auto port : *smtp_ports) {
+        binding = "smtp " + endpoint_text(net::ip::tcp::endpoint(address, port));
+        auto smtp = *tls;
+        smtp.starttls_smtp = true;
+        std::cout << "listening smtp " << host.add_tls({address, port}, smtp) << " (SMTP, STARTTLS, then TLS echo)\n";
       }
       if (dns_port) {
         binding = "dns (udp and tcp) " + endpoint_text(net::ip::udp::endpoint(address, dns_port));
@@ -98,6 +159,13 @@ void add_listen_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("listen", "run stand-in responders that tell each client the address they saw");
   cmd->add_option("--tcp", args->tcp_ports, "TCP ports: 443,5061 or 50000-50010");
   cmd->add_option("--udp", args->udp_ports, "UDP ports: 3478 or 1434,3478");
+  cmd->add_option("--tls", args->tls_ports, "TLS ports: 443,5061 (TLS, then greeting and echo)");
+  cmd->add_option("--smtp", args->smtp_ports, "SMTP ports that upgrade with STARTTLS: 25,587");
+  cmd->add_option("--cert", args->cert_file, "PEM certificate chain for --tls/--smtp (default: generated)");
+  cmd->add_option("--key", args->key_file, "PEM key of --cert (default: read from --cert)");
+  cmd->add_option("--client-ca", args->client_ca_file,
+                  "PEM CA certificates: ask clients for a certificate, naming these CAs");
+  cmd->add_option("--name", args->names, "names for the generated certificate (default localhost)")->take_all();
   cmd->add_option("--dns", args->dns_port, "serve the demo DNS zone on this port (UDP)");
   cmd->add_option("--address", args->addresses, "addresses to listen on (repeatable; default 0.0.0.0)")
       ->take_all();

@@ -10,6 +10,7 @@ responder_host::~responder_host() {
   for (auto& r : tcp_) r->stop();
   for (auto& r : udp_) r->stop();
   for (auto& r : dns_) r->stop();
+  for (auto& r : tls_) r->stop();
   io_.stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -50,6 +51,12 @@ std::uint16_t responder_host::add_tcp_same_port(const std::vector<net::ip::addre
     }
     return port;
   }
+}
+
+net::ip::tcp::endpoint responder_host::add_tls(net::ip::tcp::endpoint at, tls_responder_options options) {
+  auto& r = tls_.emplace_back(std::make_unique<tls_responder>(io_.get_executor(), at, std::move(options)));
+  r->start();
+  return r->local_endpoint();
 }
 
 std::uint16_t responder_host::add_dns(net::ip::address at, std::uint16_t port, dns_zone zone) {

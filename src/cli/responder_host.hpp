@@ -4,6 +4,7 @@
 #pragma once
 #include "probes/dns/responder.hpp"
 #include "probes/tcp/responder.hpp"
+#include "probes/tls/responder.hpp"
 #include "probes/udp/responder.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -25,6 +26,7 @@ public:
   // boost::system::system_error when it cannot; returns where it listens.
   net::ip::tcp::endpoint add_tcp(net::ip::tcp::endpoint at, tcp_responder_options options = {});
   net::ip::udp::endpoint add_udp(net::ip::udp::endpoint at, udp_responder_options options = {});
+  net::ip::tcp::endpoint add_tls(net::ip::tcp::endpoint at, tls_responder_options options);
   std::uint16_t add_dns(net::ip::address at, std::uint16_t port, dns_zone zone);
   // One tcp responder per address, all on one ephemeral port number (a name that
   // resolves to all of them); returns the port.
@@ -41,6 +43,7 @@ private:
   std::vector<std::unique_ptr<tcp_responder>> tcp_;
   std::vector<std::unique_ptr<udp_responder>> udp_;
   std::vector<std::unique_ptr<dns_responder>> dns_;
+  std::vector<std::unique_ptr<tls_responder>> tls_;
   std::thread thread_;
 };
 

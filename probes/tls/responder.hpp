@@ -1,0 +1,48 @@
+// The tls responder: TLS with a configurable certificate chain, optionally
+// asking for a client certificate with a configurable CA list, optionally
+// behind SMTP STARTTLS. After the handshake it greets like the tcp responder
+// (the source address and port it saw) and echoes. For `demo`, `listen` and the
+// tests.
+#pragma once
+#include "net/tls_context.hpp"
+#include "probes/tcp/responder.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace edgeprobe {
+
+struct tls_responder_options {
+  tls_server_settings tls;   // certificate, key, client CA list, versions
+  bool starttls_smtp = false; // speak SMTP first and upgrade on STARTTLS
+  tcp_responder_options tcp; // connection limits and idle timeout
+};
+
+class tls_responder {
+public:
+  // Throws boost::system::system_error when the address cannot be bound, and
+  // std::runtime_error when the certificate or key cannot be used.
+  tls_responder(net::any_io_executor executor, net::ip::tcp::endpoint bind, tls_responder_options options);
+
+  net::ip::tcp::endpoint local_endpoint() const { return listener_->local_endpoint(); }
+  void start() { listener_->start(); }
+  void stop() { listener_->stop(); }
+
+private:
+  std::shared_ptr<SSL_CTX> context_;
+  std::unique_ptr<tcp_responder> listener_;
+};
+
+// A certificate chain for responders that were given none: a leaf for `dns_names`
+// and `ip_addresses`, issued by a root made on the spot ("edgeprobe responder
+// root"); the root is what a client's ca_file must hold to verify it.
+struct generated_pki {
+  std::string root_pem;
+  std::string chain_pem; // the leaf only: the root is not sent
+  std::string key_pem;
+};
+generated_pki generate_responder_pki(const std::vector<std::string>& dns_names,
+                                     const std::vector<std::string>& ip_addresses, int valid_days = 30);
+
+} // namespace edgeprobe
