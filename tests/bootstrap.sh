@@ -14,8 +14,8 @@ build_packages=(g++ cmake ninja-build pkg-config
   libboost1.81-dev libssl-dev libc-ares-dev libcli11-dev nlohmann-json3-dev doctest-dev)
 # Real peers and tools the tests drive: unbound (DNS), dig (cross-checks),
 # nftables + iproute2 (fault injection in network namespaces), jsonschema (the
-# suite schema cross-check).
-test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema)
+# suite schema cross-check), nginx + openssl (real TLS servers for the tls probe).
+test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema nginx openssl)
 
 install_missing() {
   local missing=()

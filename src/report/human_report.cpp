@@ -1,5 +1,6 @@
 #include "report/human_report.hpp"
 
+#include "report/certificate_text.hpp"
 #include "report/evidence_text.hpp"
 
 #include <algorithm>
@@ -46,6 +47,16 @@ std::string endpoint(const address_result& a) {
   return (v6 ? "[" + a.address + "]" : a.address) + ":" + std::to_string(a.port);
 }
 
+// A certificate chain first, as engineers read it; then the rest of the evidence.
+void write_address_evidence(const nlohmann::json& details, std::ostream& out) {
+  const auto tls = details.find("tls");
+  if (tls == details.end() || !tls->is_object() || !tls->contains("chain")) return write_evidence(details, 8, out);
+  write_certificates((*tls)["chain"], 8, out);
+  auto rest = details;
+  rest["tls"].erase("chain");
+  write_evidence(rest, 8, out);
+}
+
 void write_check(const check_result& c, std::size_t name_width, std::size_t target_width, std::ostream& out,
                  const report_options& options) {
   out << label(c.outcome.state, options.color) << " " << fit(c.name, name_width) << "  " << fit(c.target, target_width)
@@ -67,7 +78,7 @@ void write_check(const check_result& c, std::size_t name_width, std::size_t targ
     if (a.outcome.why != reason::none) out << "  " << code(a.outcome.why);
     out << '\n';
     if (!a.outcome.message.empty()) out << "        " << a.outcome.message << '\n';
-    write_evidence(a.outcome.details, 8, out);
+    write_address_evidence(a.outcome.details, out);
   }
 }
 
