@@ -40,13 +40,18 @@ ossl::x509 make_certificate(const cert_request& r, EVP_PKEY* key, X509* issuer, 
   ASN1_TIME_set(X509_getm_notBefore(cert.get()), static_cast<time_t>(r.not_before));
   ASN1_TIME_set(X509_getm_notAfter(cert.get()), static_cast<time_t>(r.not_after));
   X509_NAME* name = X509_get_subject_name(cert.get());
-  if (!r.organization.empty())
-    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(r.organization.c_str()), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(r.common_name.c_str()), -1, -1, 0);
+  // Fails for values over X.520's upper bounds (CN: 64 characters).
+  auto add_name_entry = [&](const char* field, const std::string& value) {
+    return value.empty() ||
+           X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value.c_str()),
+                                      -1, -1, 0) == 1;
+  };
+  bool ok = add_name_entry("O", r.organization) && add_name_entry("OU", r.organizational_unit) &&
+            add_name_entry("CN", r.common_name);
   X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name);
   X509_set_pubkey(cert.get(), key);
 
-  bool ok = add_extension(cert.get(), issuer, NID_subject_key_identifier, "hash") &&
+  ok = ok && add_extension(cert.get(), issuer, NID_subject_key_identifier, "hash") &&
             add_extension(cert.get(), issuer, NID_authority_key_identifier, "keyid:always");
   if (r.ca) {
     ok = ok && add_extension(cert.get(), issuer, NID_basic_constraints, "critical,CA:TRUE") &&

@@ -17,6 +17,7 @@ ossl::pkey make_key(key_kind kind);
 struct cert_request {
   std::string common_name;
   std::string organization;           // "" : none
+  std::string organizational_unit;    // "" : none
   std::vector<std::string> dns_names; // subjectAltName dNSName entries
   std::vector<std::string> ip_addresses;
   bool san = true;                    // false: no subjectAltName extension at all (CN only)

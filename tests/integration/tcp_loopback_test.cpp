@@ -13,6 +13,8 @@
 
 using namespace edgeprobe;
 using json = nlohmann::json;
+using test::details_of;
+using test::reason_of;
 
 namespace {
 
@@ -27,13 +29,6 @@ struct responder_fixture {
   test::io_thread io; // declared first: outlives the responder
   tcp_responder responder;
 };
-
-const json& details(const check_result& r) {
-  REQUIRE(r.addresses.size() == 1);
-  return r.addresses.front().outcome.details;
-}
-
-std::string reason_of(const check_result& r) { return std::string(code(r.outcome.why)); }
 
 bool has_phase(const check_result& r, const std::string& name) {
   for (const auto& p : r.phases)
@@ -62,7 +57,7 @@ TEST_CASE("an open port passes and reports TCP_INFO") {
   auto r = test::run_check({{"probe", "tcp"}, {"target", srv.target()}, {"timeout", "2s"}});
   CHECK(r.outcome.state == status::pass);
   CHECK(r.outcome.why == reason::none);
-  const auto& d = details(r);
+  const auto& d = details_of(r);
   CHECK(d["local_address"] == "127.0.0.1");
   CHECK(d["local_port"].get<int>() > 0);
   CHECK(d["syns_sent"] == 1);
@@ -86,7 +81,7 @@ TEST_CASE("a closed port is refused, with the time to the RST") {
   auto r = test::run_check({{"probe", "tcp"}, {"target", "127.0.0.1:1"}, {"timeout", "2s"}});
   CHECK(r.outcome.state == status::fail);
   CHECK(reason_of(r) == "tcp.refused");
-  const auto& d = details(r);
+  const auto& d = details_of(r);
   CHECK(d["error"]["errno"] == "ECONNREFUSED");
   CHECK_FALSE(d["error"].contains("icmp"));
   CHECK(d["syns_sent"] == 1);
@@ -104,7 +99,7 @@ TEST_CASE("responder: greeting names our own address and port, echo matches the 
                             {"expect", {{"banner", "^ping \\d+\\r\\n$"}, {"no_translation", true}}}});
   CHECK(r.outcome.state == status::pass);
   CHECK(r.outcome.why == reason::none);
-  const auto& d = details(r);
+  const auto& d = details_of(r);
   CHECK(d["responder"]["responder"] == "tcp");
   CHECK(d["responder"]["saw"]["address"] == "127.0.0.1");
   CHECK(d["responder"]["saw"]["port"] == d["local_port"]);
@@ -121,7 +116,7 @@ TEST_CASE("responder over IPv6 loopback") {
   auto r = test::run_check(
       {{"probe", "tcp"}, {"target", srv.target()}, {"timeout", "2s"}, {"responder", true}});
   CHECK(r.outcome.state == status::pass);
-  const auto& d = details(r);
+  const auto& d = details_of(r);
   CHECK(d["local_address"] == "::1");
   CHECK(d["responder"]["saw"]["address"] == "::1");
   CHECK(d["responder"]["saw"]["port"] == d["local_port"]);
@@ -136,7 +131,7 @@ TEST_CASE("banner mismatch shows what was seen, escaped") {
                             {"expect", {{"banner", "^SSH-2\\.0"}}}});
   CHECK(r.outcome.state == status::fail);
   CHECK(reason_of(r) == "tcp.banner_mismatch");
-  const auto& d = details(r);
+  const auto& d = details_of(r);
   CHECK(d["received"]["text"] == "HELLO\\x00\\r\\n");
   CHECK(d["received"]["ended"] == "deadline");
   CHECK(r.outcome.message.find("HELLO\\x00\\r\\n") != std::string::npos);
@@ -151,7 +146,7 @@ TEST_CASE("hex banner: an exact byte prefix") {
   check["expect"] = {{"banner", {{"hex", "1603 02"}}}};
   auto r = test::run_check(check);
   CHECK(reason_of(r) == "tcp.banner_mismatch");
-  CHECK(details(r)["received"]["text"] == "\\x16\\x03\\x01");
+  CHECK(details_of(r)["received"]["text"] == "\\x16\\x03\\x01");
 }
 
 TEST_CASE("not a responder: the greeting is missing") {
@@ -175,7 +170,7 @@ TEST_CASE("a server that resets right after accept: tcp.reset") {
     auto r = test::run_check({{"probe", "tcp"}, {"target", srv.target()}, {"timeout", "2s"}, {"hold", "500ms"}});
     CHECK(r.outcome.state == status::fail);
     CHECK(reason_of(r) == "tcp.reset");
-    CHECK(reset_seen(details(r)));
+    CHECK(reset_seen(details_of(r)));
   }
 
   // Without hold the bare handshake may finish before the RST: pass or reset, never anything else.
@@ -198,7 +193,7 @@ TEST_CASE("hold on a healthy connection passes and reports how long it held") {
   responder_fixture srv;
   auto r = test::run_check({{"probe", "tcp"}, {"target", srv.target()}, {"timeout", "2s"}, {"hold", "300ms"}});
   CHECK(r.outcome.state == status::pass);
-  const auto& hold = details(r)["hold"];
+  const auto& hold = details_of(r)["hold"];
   CHECK(hold["ended"] == "time");
   CHECK(hold["held_ms"].get<double>() >= 299);
   CHECK(hold["bytes_received"].get<int>() > 0); // the greeting, read and discarded
@@ -235,7 +230,7 @@ TEST_CASE("close: rst leaves no TIME_WAIT, fin does") {
   responder_fixture fin_srv({.silent = true});
   auto fin = test::run_check({{"probe", "tcp"}, {"target", fin_srv.target()}, {"timeout", "2s"}});
   REQUIRE(fin.outcome.state == status::pass);
-  const json fin_port = details(fin)["local_port"];
+  const json fin_port = details_of(fin)["local_port"];
   // The responder answers our FIN with its own; give it a moment to arrive.
   for (int i = 0; i < 200 && time_wait_count(fin_port, fin_srv.port()) == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -247,9 +242,9 @@ TEST_CASE("close: rst leaves no TIME_WAIT, fin does") {
   auto rst = test::run_check(
       {{"probe", "tcp"}, {"target", rst_srv.target()}, {"timeout", "2s"}, {"close", "rst"}});
   REQUIRE(rst.outcome.state == status::pass);
-  CHECK(details(rst)["close"] == "rst");
+  CHECK(details_of(rst)["close"] == "rst");
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  CHECK(time_wait_count(details(rst)["local_port"], rst_srv.port()) == 0);
+  CHECK(time_wait_count(details_of(rst)["local_port"], rst_srv.port()) == 0);
 }
 
 TEST_CASE("a peer that stops reading: zero window") {
@@ -264,7 +259,7 @@ TEST_CASE("a peer that stops reading: zero window") {
                             {"hold", "300ms"}});
   CHECK(r.outcome.state == status::fail);
   CHECK(reason_of(r) == "tcp.zero_window");
-  CHECK(details(r)["tcp_info_end"]["peer_window"] == 0);
+  CHECK(details_of(r)["tcp_info_end"]["peer_window"] == 0);
   CHECK(r.duration_ms < 1100);
 }
 
@@ -277,7 +272,7 @@ TEST_CASE("source-port sweep on loopback: every port connects, reported per port
   {
     auto r = test::run_check(check);
     CHECK(r.outcome.state == status::pass);
-    const auto& d = details(r);
+    const auto& d = details_of(r);
     REQUIRE(d["sweep"].size() == 4);
     for (int i = 0; i < 4; ++i) {
       CHECK(d["sweep"][i]["source_port"] == first + i);

@@ -63,13 +63,15 @@ test_pki::test_pki() {
     const auto leaf = issue(r, by);
     dir_.write(name + ".pem", to_pem(leaf.cert.get()));
     dir_.write(name + "-chain.pem", to_pem(leaf.cert.get()) + (by ? to_pem(by->cert.get()) : ""));
+    dir_.write(name + "-inter.pem", by ? to_pem(by->cert.get()) : "");
     dir_.write(name + ".key", to_pem(leaf.key.get()));
   };
-  auto good = request("good.test", {"good.test", "www.good.test"}, t - day, t + 60 * day, 100);
+  // An hour past whole days, so days_left is the same whole number all test run long.
+  auto good = request("good.test", {"good.test", "www.good.test"}, t - day, t + 60 * day + 3600, 100);
   good.ip_addresses = {"127.0.0.1"};
   write_leaf("good", good, &inter);
   write_leaf("soon", request("good.test", {"good.test"}, t - day, t + 10 * day + 3600, 101), &inter);
-  write_leaf("expired", request("good.test", {"good.test"}, t - 90 * day, t - 3 * day, 102), &inter);
+  write_leaf("expired", request("good.test", {"good.test"}, t - 90 * day, t - 3 * day - 3600, 102), &inter);
   write_leaf("future", request("good.test", {"good.test"}, t + 2 * day, t + 90 * day, 103), &inter);
   write_leaf("wrong", request("other.test", {"other.test"}, t - day, t + 60 * day, 104), &inter);
   write_leaf("wildcard", request("*.wild.test", {"*.wild.test"}, t - day, t + 60 * day, 105), &inter);
@@ -87,7 +89,8 @@ test_pki::test_pki() {
 }
 
 leaf_files test_pki::leaf(const std::string& name) const {
-  return {dir() / (name + ".pem"), dir() / (name + "-chain.pem"), dir() / (name + ".key")};
+  return {dir() / (name + ".pem"), dir() / (name + "-chain.pem"), dir() / (name + "-inter.pem"),
+          dir() / (name + ".key")};
 }
 
 std::filesystem::path test_pki::many_cas(std::size_t bytes) const {
@@ -96,9 +99,10 @@ std::filesystem::path test_pki::many_cas(std::size_t bytes) const {
   std::size_t total = 0;
   const auto key = make_key(key_kind::ec_p256);
   for (std::uint64_t i = 0; total < bytes; ++i) {
-    auto r = ca_request("Contoso Issuing Certification Authority number " + std::to_string(i) +
-                            " for the trusted root store of a Windows server",
+    // Names as long as real ones: a 64-character CN (X.520's limit) and an OU.
+    auto r = ca_request("Contoso Issuing Certification Authority for Windows servers " + std::to_string(1000 + i),
                         1000 + i);
+    r.organizational_unit = "Certification Services of the trusted root store";
     std::string error;
     auto cert = make_certificate(r, key.get(), nullptr, nullptr, error);
     REQUIRE_MESSAGE(cert, error);

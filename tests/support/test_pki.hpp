@@ -15,6 +15,7 @@ namespace edgeprobe::test {
 struct leaf_files {
   std::filesystem::path cert;  // the leaf alone
   std::filesystem::path chain; // the leaf, then its intermediate (what a server should send)
+  std::filesystem::path intermediate; // the intermediate alone (empty file for the self-signed)
   std::filesystem::path key;
 };
 
@@ -27,7 +28,7 @@ public:
   std::filesystem::path other_root() const { return dir() / "other-root.pem"; } // not trusted by the tests
 
   // Leaves issued by the intermediate of root(), for 127.0.0.1 and these names:
-  leaf_files good() const { return leaf("good"); }                 // good.test, www.good.test, IP 127.0.0.1; 60 days
+  leaf_files good() const { return leaf("good"); }                 // good.test, www.good.test, IP 127.0.0.1; 60 days and an hour
   leaf_files expires_soon() const { return leaf("soon"); }         // good.test; 10 days
   leaf_files expired() const { return leaf("expired"); }           // good.test; ended 3 days ago
   leaf_files not_yet_valid() const { return leaf("future"); }      // good.test; starts in 2 days

@@ -1,5 +1,4 @@
-// The udp check the udp probe tests send (4 bytes, "ping", 1 s), and the
-// evidence of its single address.
+// The udp check the udp probe tests send (4 bytes, "ping", 1 s).
 #pragma once
 #include "support/check_runner.hpp"
 
@@ -14,11 +13,6 @@ inline nlohmann::json udp_check(const std::string& target, nlohmann::json extra 
   nlohmann::json check = {{"probe", "udp"}, {"target", target}, {"timeout", "1s"}, {"send", {{"text", "ping"}}}};
   check.update(extra);
   return check;
-}
-
-inline const nlohmann::json& details_of(const check_result& r) {
-  REQUIRE(r.addresses.size() == 1);
-  return r.addresses.front().outcome.details;
 }
 
 } // namespace edgeprobe::test
