@@ -21,11 +21,6 @@ std::string joined(const std::vector<std::string>& items) {
   return out.empty() ? "nothing" : out;
 }
 
-std::string days_text(std::int64_t days) {
-  if (days < 0) return std::to_string(-days) + (days == -1 ? " day ago" : " days ago");
-  return "in " + std::to_string(days) + (days == 1 ? " day" : " days");
-}
-
 // "the leaf certificate CN=…" / "the intermediate CN=…" / "the root CN=…"
 std::string which(const tls_facts& f, int depth, const std::string& subject) {
   if (depth == 0) return "the certificate " + in_quotes(subject);
@@ -43,7 +38,7 @@ void judge_dates(const tls_facts& f, std::vector<tls_finding>& out) {
   for (const auto& p : f.verification.problems) {
     const auto* cert = find_by_subject(f, p.subject);
     if (p.code == X509_V_ERR_CERT_HAS_EXPIRED) {
-      const std::string when = cert ? " on " + utc_text(cert->not_after) + " (" + days_text(days_left(*cert, f.now)) + ")" : "";
+      const std::string when = cert ? " on " + utc_text(cert->not_after) + " (" + relative_days(days_left(*cert, f.now)) + ")" : "";
       out.push_back({status::fail, reason::tls_cert_expired, which(f, p.depth, p.subject) + " served by " + f.served_by + " expired" + when});
     } else if (p.code == X509_V_ERR_CERT_NOT_YET_VALID) {
       const std::string when = cert ? " until " + utc_text(cert->not_before) : "";
@@ -190,7 +185,7 @@ void judge_expiry(const tls_facts& f, const tls_config& cfg, std::vector<tls_fin
   const auto days = days_left(*soonest, f.now);
   const std::string what = (soonest == &f.chain.front() ? "the certificate " : "the chain's certificate ") +
                            in_quotes(soonest->subject) + " served by " + f.served_by + " expires " +
-                           days_text(days) + " (" + utc_text(soonest->not_after) + ")";
+                           relative_days(days) + " (" + utc_text(soonest->not_after) + ")";
   if (cfg.min_days_left && days < *cfg.min_days_left)
     out.push_back({status::fail, reason::tls_cert_expires_soon,
                    what + ", fewer than min_days_left " + std::to_string(*cfg.min_days_left)});

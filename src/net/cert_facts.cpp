@@ -153,7 +153,14 @@ cert_facts read_cert_facts(X509* cert) {
 
 std::int64_t days_left(const cert_facts& c, std::time_t now) {
   const std::int64_t left = c.not_after - static_cast<std::int64_t>(now);
-  return left >= 0 ? left / 86400 : -((-left + 86399) / 86400);
+  // Once expired: -1 in the first day after not_after, -6 from 5 whole days after.
+  return left >= 0 ? left / 86400 : -(-left / 86400) - 1;
+}
+
+std::string relative_days(std::int64_t days) {
+  if (days >= 0) return days == 0 ? "in less than a day" : "in " + std::to_string(days) + (days == 1 ? " day" : " days");
+  const auto ago = -days - 1;
+  return ago == 0 ? "less than a day ago" : std::to_string(ago) + (ago == 1 ? " day ago" : " days ago");
 }
 
 std::string utc_text(std::int64_t s) {

@@ -41,8 +41,13 @@ struct cert_facts {
 
 cert_facts read_cert_facts(X509* cert);
 
-// Whole days from `now` to not_after, rounded down (negative once expired).
+// Whole days from `now` to not_after, rounded down; once expired, -1 - the whole
+// days since not_after (-1 in the first day after it).
 std::int64_t days_left(const cert_facts& c, std::time_t now);
+
+// A days_left value as people say it: "in 12 days", "in less than a day",
+// "less than a day ago", "5 days ago" (whole days that have passed).
+std::string relative_days(std::int64_t days_left);
 
 // "2026-11-23T10:00:00Z"
 std::string utc_text(std::int64_t seconds);

@@ -1,5 +1,7 @@
 #include "report/certificate_text.hpp"
 
+#include "net/cert_facts.hpp"
+
 #include <string>
 
 namespace edgeprobe {
@@ -20,7 +22,7 @@ std::string text(const nlohmann::json& cert, const char* key) {
 
 std::string expiry(const nlohmann::json& cert) {
   const auto days = cert.value("days_left", std::int64_t{0});
-  const std::string left = days < 0 ? "EXPIRED " + std::to_string(-days) + " days ago"
+  const std::string left = days < 0 ? "EXPIRED " + relative_days(days)
                                     : std::to_string(days) + (days == 1 ? " day left" : " days left");
   return text(cert, "not_after") + " (" + left + ")";
 }
