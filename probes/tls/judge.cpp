@@ -3,11 +3,11 @@
 #include "core/option_check.hpp"
 #include "net/name_match.hpp"
 
-#include <algorithm>
-
+#include <boost/algorithm/string/predicate.hpp>
 #include <boost/asio/ip/address.hpp>
-
 #include <openssl/x509_vfy.h>
+
+#include <algorithm>
 
 namespace edgeprobe {
 
@@ -52,7 +52,6 @@ void judge_dates(const tls_facts& f, std::vector<tls_finding>& out) {
 void judge_name(const tls_facts& f, std::vector<tls_finding>& out) {
   if (f.checked_name.empty() || f.chain.empty()) return;
   const auto& leaf = f.chain.front();
-  boost::system::error_code ignored;
   if (name_covered(f.checked_name, leaf.dns_names, leaf.ip_addresses)) return;
   if (!leaf.has_san_extension && dns_name_matches(leaf.subject_cn, f.checked_name)) {
     out.push_back({status::fail, reason::tls_cert_san_missing,
@@ -61,7 +60,9 @@ void judge_name(const tls_facts& f, std::vector<tls_finding>& out) {
                        "ignore the common name"});
     return;
   }
-  const bool by_address = !net::ip::make_address(f.checked_name, ignored).is_unspecified() && !ignored;
+  boost::system::error_code not_an_address;
+  net::ip::make_address(f.checked_name, not_an_address);
+  const bool by_address = !not_an_address;
   out.push_back({status::fail, reason::tls_cert_name_mismatch,
                  "the certificate served by " + f.served_by + " covers " + joined(leaf.san_list()) +
                      (leaf.subject_cn.empty() ? "" : " (CN " + leaf.subject_cn + ")") + ", not " +
@@ -136,18 +137,11 @@ void judge_expectations(const tls_facts& f, const tls_config& cfg, std::vector<t
     out.push_back({status::fail, reason::tls_cert_san_missing,
                    "the certificate served by " + f.served_by + " does not cover " + joined(missing) +
                        "; it covers " + joined(leaf.san_list())});
-  if (cfg.subject_cn) {
-    std::string want = *cfg.subject_cn, have = leaf.subject_cn;
-    auto lower = [](std::string s) {
-      std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      return s;
-    };
-    if (lower(want) != lower(have))
-      out.push_back({status::fail, reason::tls_cert_name_mismatch,
-                     "the certificate served by " + f.served_by + " has the common name " + in_quotes(have) +
-                         ", not " + in_quotes(want)});
-  }
-  if (cfg.issuer_contains && leaf.issuer.find(*cfg.issuer_contains) == std::string::npos)
+  if (cfg.subject_cn && !boost::algorithm::iequals(*cfg.subject_cn, leaf.subject_cn))
+    out.push_back({status::fail, reason::tls_cert_name_mismatch,
+                   "the certificate served by " + f.served_by + " has the common name " + in_quotes(leaf.subject_cn) +
+                       ", not " + in_quotes(*cfg.subject_cn)});
+  if (cfg.issuer_contains && !boost::algorithm::icontains(leaf.issuer, *cfg.issuer_contains))
     out.push_back({status::fail, reason::tls_cert_issuer_mismatch,
                    "the certificate served by " + f.served_by + " was issued by " + in_quotes(leaf.issuer) +
                        ", which does not contain " + in_quotes(*cfg.issuer_contains)});

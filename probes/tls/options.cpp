@@ -65,7 +65,7 @@ const probe_options& tls_option_specs() {
                "case-insensitive, IP addresses against IP SANs); a name written with \"*.\" must be in the "
                "certificate as that wildcard."},
               {"subject_cn", option_kind::string, "The subject's common name, exactly (case-insensitive)."},
-              {"issuer_contains", option_kind::string, "Text the issuer's name must contain, e.g. \"DigiCert\"."},
+              {"issuer_contains", option_kind::string, "Text the issuer's name must contain (case-insensitive), e.g. \"DigiCert\"."},
               {"min_days_left", option_kind::integer,
                "Fail with tls.cert.expires_soon when a certificate of the chain expires in fewer days.", {}, 0,
                36500},

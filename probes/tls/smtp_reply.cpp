@@ -4,21 +4,36 @@
 
 namespace edgeprobe {
 
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether `start` (the first bytes of a line, complete or not) can begin a
+// reply line: "DDD" then '-' (more lines follow), ' ' or the line's end (the
+// last). Checked on partial lines too, so a TLS record or an HTTP answer is
+// refused at once instead of waited on.
+bool could_start_reply_line(std::string_view start, bool line_complete) {
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, start.size()); ++i)
+    if (!is_digit(start[i])) return false;
+  if (start.size() > 3) return start[3] == '-' || start[3] == ' ';
+  return !line_complete || start.size() == 3;
+}
+
+} // namespace
+
 smtp_reply parse_smtp_reply(std::string_view buffer) {
   smtp_reply r;
   std::size_t at = 0;
   for (;;) {
     const auto end = buffer.find('\n', at);
     if (end == std::string_view::npos) {
-      if (buffer.size() > max_smtp_reply) r.parsed = smtp_reply::state::malformed;
+      if (buffer.size() > max_smtp_reply || !could_start_reply_line(buffer.substr(at, 4), false))
+        r.parsed = smtp_reply::state::malformed;
       return r;
     }
     std::string_view line = buffer.substr(at, end - at);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    // "DDD" then '-' (more lines follow) or ' ' / end of line (the last).
-    const bool digits = line.size() >= 3 && std::all_of(line.begin(), line.begin() + 3,
-                                                           [](char c) { return c >= '0' && c <= '9'; });
-    if (!digits || (line.size() > 3 && line[3] != '-' && line[3] != ' ')) {
+    if (!could_start_reply_line(line, true)) {
       r.parsed = smtp_reply::state::malformed;
       return r;
     }
