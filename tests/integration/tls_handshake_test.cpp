@@ -4,8 +4,10 @@
 // expected, SMTP STARTTLS, and transport failures that keep their tcp.* reason.
 #include "probes/tls/responder.hpp"
 #include "support/check_runner.hpp"
+#include "support/corpus_file.hpp"
 #include "support/io_thread.hpp"
 #include "support/openssl_cli.hpp"
+#include "support/scripted_peer.hpp"
 #include "support/tls_checks.hpp"
 #include "support/tls_servers.hpp"
 
@@ -220,6 +222,30 @@ TEST_CASE("tls probe: SMTP STARTTLS to the tls responder; openssl s_client -star
   const auto direct = test::run_check(tls_check(smtp.target(), {{"sni", "good.test"}}));
   CHECK(reason_of(direct) == "tls.not_tls");
   CHECK(direct.outcome.message.find("starttls: smtp") != std::string::npos);
+}
+
+TEST_CASE("tls probe: SMTP servers that do not upgrade, replayed from Postfix's own bytes") {
+  const auto greeting = test::corpus_bytes("smtp_reply", "postfix_greeting.bin");
+  const auto ehlo = test::corpus_bytes("smtp_reply", "postfix_ehlo.bin");
+  // STARTTLS offered, then refused: Postfix without a usable certificate.
+  test::scripted_peer broken({greeting, ehlo, test::corpus_bytes("smtp_reply", "postfix_starttls_454.bin")});
+  const auto refused = test::run_check(tls_check(broken.target(), {{"starttls", "smtp"}}));
+  CHECK(reason_of(refused) == "tls.handshake_failed");
+  CHECK(refused.outcome.message.find("454 \"4.7.0 TLS not available due to local problem\"") != std::string::npos);
+  CHECK(details_of(refused)["starttls"].dump().find("STARTTLS") != std::string::npos);
+
+  // No STARTTLS in the EHLO answer: TLS is off, or a firewall's SMTP fixup hid it.
+  std::string stripped = ehlo;
+  stripped.erase(stripped.find("250-STARTTLS\r\n"), 14);
+  test::scripted_peer plain({greeting, stripped});
+  const auto none = test::run_check(tls_check(plain.target(), {{"starttls", "smtp"}}));
+  CHECK(reason_of(none) == "tls.not_tls");
+  CHECK(none.outcome.message.find("does not offer STARTTLS") != std::string::npos);
+
+  // A service that is not SMTP at all.
+  test::scripted_peer http({"HTTP/1.1 400 Bad Request\r\n\r\n"});
+  const auto wrong = test::run_check(tls_check(http.target(), {{"starttls", "smtp"}}));
+  CHECK(reason_of(wrong) == "tls.not_tls");
 }
 
 TEST_CASE("tls probe: transport failures keep their tcp.* reason; a silent service ends at the check's deadline") {

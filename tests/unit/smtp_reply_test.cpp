@@ -1,10 +1,12 @@
 // SMTP replies as the STARTTLS dialogue reads them, on bytes as servers send
 // them (Postfix- and Exchange-style EHLO answers) and on broken ones.
 #include "probes/tls/smtp_reply.hpp"
+#include "support/corpus_file.hpp"
 
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 using namespace edgeprobe;
 using parsed = smtp_reply::state;
@@ -72,6 +74,40 @@ TEST_CASE("smtp reply: what is not SMTP is malformed, not waited for") {
   std::string endless;
   while (endless.size() <= max_smtp_reply) endless += "250-PIPELINING\r\n";
   CHECK(parse_smtp_reply(endless).parsed == parsed::malformed);
+}
+
+} // TEST_SUITE
+
+namespace {
+std::string corpus(const char* name) { return edgeprobe::test::corpus_bytes("smtp_reply", name); }
+} // namespace
+
+TEST_SUITE("tls") {
+
+TEST_CASE("smtp reply: bytes captured from Postfix 3.7 and from edgeprobe's responder") {
+  const auto greeting = parse_smtp_reply(corpus("postfix_greeting.bin"));
+  CHECK(greeting.parsed == parsed::complete);
+  CHECK(greeting.code == 220);
+  const auto ehlo = parse_smtp_reply(corpus("postfix_ehlo.bin"));
+  CHECK(ehlo.parsed == parsed::complete);
+  CHECK(ehlo.lines.size() == 11);
+  CHECK(offers_starttls(ehlo));
+  const auto refused = parse_smtp_reply(corpus("postfix_starttls_454.bin"));
+  CHECK(refused.code == 454);
+  CHECK(refused.lines.front() == "4.7.0 TLS not available due to local problem");
+  CHECK(parse_smtp_reply(corpus("postfix_starttls_ready.bin")).code == 220);
+  // Pipelined answers: one reply at a time, each consuming only its own line.
+  const auto pipelined = corpus("postfix_pipelined_errors.bin");
+  std::string_view rest = pipelined;
+  std::vector<int> codes;
+  while (!rest.empty()) {
+    const auto r = parse_smtp_reply(rest);
+    REQUIRE(r.parsed == parsed::complete);
+    codes.push_back(r.code);
+    rest.remove_prefix(r.consumed);
+  }
+  CHECK(codes == std::vector<int>{250, 250, 550, 554, 500});
+  CHECK(offers_starttls(parse_smtp_reply(corpus("responder_ehlo.bin"))));
 }
 
 } // TEST_SUITE
