@@ -10,7 +10,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${EDGEPROBE_BUILD_DIR:-$here/build}
 
-build_packages=(g++ cmake ninja-build pkg-config
+# ca-certificates: the system roots the tls probe trusts by default.
+build_packages=(g++ cmake ninja-build pkg-config ca-certificates
   libboost1.81-dev libssl-dev libc-ares-dev libcli11-dev nlohmann-json3-dev doctest-dev)
 # Real peers and tools the tests drive: unbound (DNS), dig (cross-checks),
 # nftables + iproute2 (fault injection in network namespaces), jsonschema (the

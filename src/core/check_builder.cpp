@@ -140,7 +140,14 @@ private:
     options_ok_ = options_ok_ && problems.empty();
     if (spec->kind == option_kind::file && problems.empty()) {
       const std::filesystem::path written(copy.get<std::string>());
-      if (written.is_relative()) copy = (ctx_.files[file].dir / written).lexically_normal().string();
+      const auto resolved = written.is_relative() ? (ctx_.files[file].dir / written).lexically_normal() : written;
+      copy = resolved.string();
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(resolved, ec)) {
+        ctx_.error(file, pointer, "no such file: \"" + resolved.string() + "\"",
+                   written.is_relative() ? "a relative path is relative to the suite file's directory" : "");
+        options_ok_ = false;
+      }
     }
     out_.options[key] = std::move(copy);
   }

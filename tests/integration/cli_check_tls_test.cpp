@@ -4,10 +4,13 @@
 #include "support/openssl_cli.hpp"
 #include "support/process.hpp"
 #include "support/tls_checks.hpp"
+#include "support/temp_dir.hpp"
 #include "support/tls_servers.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
+#include <filesystem>
 
 using edgeprobe::test::run_edgeprobe;
 using edgeprobe::test::shared_pki;
@@ -59,6 +62,31 @@ TEST_CASE("check tls with the wrong certificate: the message names what the cert
   const auto message = check["message"].get<std::string>();
   CHECK(message.find("other.test") != std::string::npos);
   CHECK(message.find(server.target()) != std::string::npos);
+}
+
+} // TEST_SUITE
+
+TEST_SUITE("tls") {
+
+TEST_CASE("validate: ca_file is relative to the suite file; a missing one is an error with pointer and position") {
+  edgeprobe::test::temp_dir dir;
+  std::filesystem::create_directory(dir.path() / "pki");
+  std::filesystem::copy_file(shared_pki().root(), dir.path() / "pki" / "root.pem");
+  const auto good = dir.write("good.json", R"({"suite": "s", "checks": [
+  {"name": "a", "probe": "tls", "target": "127.0.0.1:443", "ca_file": "pki/root.pem"}]})");
+  const auto ok = run_edgeprobe({"validate", good.string()});
+  INFO(ok.out, ok.err);
+  CHECK(ok.exit_code == 0);
+
+  const auto bad = dir.write("bad.json", R"({"suite": "s", "checks": [
+  {"name": "a", "probe": "tls", "target": "127.0.0.1:443", "ca_file": "pki/missing.pem"}]})");
+  const auto r = run_edgeprobe({"validate", bad.string()});
+  INFO(r.out, r.err);
+  CHECK(r.exit_code == 2);
+  const auto expected = bad.string() + ":2:71: /checks/0/ca_file: no such file: \"" +
+                        (dir.path() / "pki" / "missing.pem").string() + "\"";
+  CHECK(r.err.find(expected) != std::string::npos);
+  CHECK(r.err.find("relative to the suite file's directory") != std::string::npos);
 }
 
 } // TEST_SUITE
