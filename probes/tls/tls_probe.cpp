@@ -108,10 +108,12 @@ public:
     if (facts.client_cert_requested && cfg.client.client_cert_file.empty() && facts.version >= TLS1_3_VERSION) {
       char byte;
       const auto after = co_await session.read_some(&byte, 1, settle_deadline(r, ctx.deadline));
-      if (!after.error.empty() && !after.timed_out) {
+      if (!after.timed_out && (!after.error.empty() || after.closed)) {
         v.raise(status::fail, reason::tls_client_cert_required,
-                served_by + " asked for a client certificate and rejected the connection when none was sent (" +
-                    after.error + ")");
+                served_by + " asked for a client certificate and " +
+                    (after.error.empty() ? std::string("closed the connection")
+                                         : "rejected the connection (" + after.error + ")") +
+                    " right after the handshake, when none was sent");
       }
     }
 

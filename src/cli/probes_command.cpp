@@ -4,6 +4,7 @@
 #include "core/registry.hpp"
 #include "core/suite_loader.hpp"
 
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 
@@ -30,6 +31,11 @@ std::string_view kind_name(option_kind k) {
 }
 
 void print_specs(const std::vector<option_spec>& specs, std::ostream& out) {
+  // Columns as wide as the longest key and kind, so long names
+  // (max_client_ca_list_bytes) stay apart from their kind.
+  std::size_t key_width = 16, kind_width = 20;
+  for (const auto& s : specs) key_width = std::max(key_width, s.key.size());
+  std::vector<std::string> kinds;
   for (const auto& s : specs) {
     std::string kind(kind_name(s.kind));
     if (s.kind == option_kind::choice) {
@@ -38,8 +44,12 @@ void print_specs(const std::vector<option_spec>& specs, std::ostream& out) {
     } else if (s.kind == option_kind::integer) {
       kind += " " + std::to_string(s.min) + ".." + std::to_string(s.max);
     }
-    out << "  " << std::left << std::setw(18) << s.key << std::setw(22) << kind << s.help << '\n';
+    kind_width = std::max(kind_width, kind.size());
+    kinds.push_back(std::move(kind));
   }
+  for (std::size_t i = 0; i < specs.size(); ++i)
+    out << "  " << std::left << std::setw(static_cast<int>(key_width + 2)) << specs[i].key
+        << std::setw(static_cast<int>(kind_width + 2)) << kinds[i] << specs[i].help << '\n';
 }
 
 void describe(const probe& p, std::ostream& out) {

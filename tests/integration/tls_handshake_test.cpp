@@ -16,6 +16,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 using namespace edgeprobe;
 using json = nlohmann::json;
@@ -54,6 +55,28 @@ struct silent_listener {
   std::string target() const { return "127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()); }
   net::io_context io;
   net::ip::tcp::acceptor acceptor;
+};
+
+// Reads the ClientHello and answers it with a RST (SO_LINGER 0): what http.sys
+// and some load balancers do when no certificate is bound for the name asked.
+struct resetting_listener {
+  resetting_listener() : acceptor(io, {net::ip::make_address("127.0.0.1"), 0}) {
+    thread = std::thread([this] {
+      net::ip::tcp::socket s(io);
+      boost::system::error_code ec;
+      acceptor.accept(s, ec);
+      if (ec) return;
+      char hello[4096];
+      s.read_some(net::buffer(hello), ec);
+      s.set_option(net::socket_base::linger(true, 0), ec);
+      s.close(ec);
+    });
+  }
+  ~resetting_listener() { thread.join(); }
+  std::string target() const { return "127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()); }
+  net::io_context io;
+  net::ip::tcp::acceptor acceptor;
+  std::thread thread;
 };
 
 } // namespace
@@ -252,6 +275,11 @@ TEST_CASE("tls probe: transport failures keep their tcp.* reason; a silent servi
   const auto refused = test::run_check(tls_check("127.0.0.1:1"));
   CHECK(reason_of(refused) == "tcp.refused");
   CHECK(details_of(refused).contains("tls") == false);
+
+  resetting_listener resetting;
+  const auto reset = test::run_check(tls_check(resetting.target(), {{"sni", "sip.contoso.test"}}));
+  CHECK(reason_of(reset) == "tcp.reset");
+  CHECK(reset.outcome.message.find("during the TLS handshake (SNI sip.contoso.test)") != std::string::npos);
 
   silent_listener silent;
   const auto r = test::run_check(tls_check(silent.target(), {{"timeout", "500ms"}}));
