@@ -31,7 +31,18 @@ install_missing() {
     sudo=sudo
   fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The tests start their own unbound and nginx on loopback ports; keep the
+  # packages from starting system services (nginx would take port 80) while they
+  # install, unless this machine already has a policy of its own.
+  local policy=/usr/sbin/policy-rc.d own_policy=""
+  if [ ! -e "$policy" ]; then
+    $sudo sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy"
+    own_policy=1
+  fi
+  local status=0
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+  [ -n "$own_policy" ] && $sudo rm -f "$policy"
+  return "$status"
 }
 
 build() {
