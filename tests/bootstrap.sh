@@ -58,8 +58,6 @@ case "${1:-}" in
     ;;
   test)
     install_missing "${build_packages[@]}" "${test_packages[@]}"
-    # unbound's package starts a system resolver on port 53; the tests start their
-    # own on loopback ports and need nothing from it.
     build
     cd "$build_dir"
     ctest --output-on-failure --timeout 300
