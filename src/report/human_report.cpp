@@ -71,7 +71,11 @@ void write_check(const check_result& c, std::size_t name_width, std::size_t targ
     out << "      hint: " << c.outcome.hint << '\n';
   if (!options.verbose) return;
 
-  for (const auto& p : c.phases) out << "      phase " << p.name << ": " << millis(p.duration_ms) << '\n';
+  for (const auto& p : c.phases) {
+    char line[96];
+    std::snprintf(line, sizeof line, "      phase %-9s %8.1f ms\n", (p.name + ":").c_str(), p.duration_ms);
+    out << line;
+  }
   write_evidence(c.outcome.details, 6, out);
   for (const auto& a : c.addresses) {
     out << "      " << endpoint(a) << "  " << to_string(a.outcome.state);
