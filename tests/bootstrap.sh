@@ -15,8 +15,9 @@ build_packages=(g++ cmake ninja-build pkg-config ca-certificates
   libboost1.81-dev libssl-dev libc-ares-dev libcli11-dev nlohmann-json3-dev doctest-dev)
 # Real peers and tools the tests drive: unbound (DNS), dig (cross-checks),
 # nftables + iproute2 (fault injection in network namespaces), jsonschema (the
-# suite schema cross-check), nginx + openssl (real TLS servers for the tls probe).
-test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema nginx openssl)
+# suite schema cross-check), nginx + openssl (real TLS servers for the tls probe),
+# coturn (the real TURN server, and turnutils_stunclient for cross-checks).
+test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema nginx openssl coturn)
 
 install_missing() {
   local missing=()

@@ -3,6 +3,7 @@
 #include "net/endpoint_text.hpp"
 #include "net/responder_greeting.hpp"
 #include "net/udp_exchange.hpp"
+#include "probes/udp/exchange_evidence.hpp"
 #include "probes/udp/options.hpp"
 
 #include <algorithm>
@@ -16,12 +17,7 @@ using udp = net::ip::udp;
 
 constexpr std::size_t max_shown_bytes = 512; // evidence, not a hex dump of a whole answer
 
-// When the first datagram left (the exchange's start if none did).
-clock::time_point first_sent(const udp_report& r) {
-  return r.transmissions.empty() ? r.started : r.transmissions.front().sent;
-}
 
-std::string datagrams_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " datagram" : " datagrams"); }
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {
   static constexpr char digits[] = "0123456789abcdef";
@@ -54,13 +50,7 @@ nlohmann::json evidence(const udp_report& r, std::size_t sent_bytes, clock::time
   d["state"] = observed_state(r);
   d["local"] = {{"address", r.local.address().to_string()}, {"port", r.local.port()}};
   d["sent_bytes"] = sent_bytes;
-  auto transmissions = nlohmann::json::array();
-  for (const auto& t : r.transmissions) {
-    nlohmann::json item = {{"t_ms", to_ms(t.sent - origin)}};
-    if (t.rtt) item["rtt_ms"] = to_ms(*t.rtt);
-    transmissions.push_back(std::move(item));
-  }
-  d["transmissions"] = std::move(transmissions);
+  d["transmissions"] = transmissions_json(r, origin);
   if (r.outcome == udp_outcome::answered) {
     const std::span<const std::uint8_t> shown(r.answer.data(), std::min(r.answer.size(), max_shown_bytes));
     d["reply_from"] = endpoint_text(r.answer_from);
@@ -82,30 +72,7 @@ nlohmann::json evidence(const udp_report& r, std::size_t sent_bytes, clock::time
   return d;
 }
 
-// "port unreachable (ICMP type 3 code 3) from 10.0.0.1 after 0.4 ms"
-std::string icmp_text(const udp_report& r) {
-  const auto& e = *r.icmp;
-  std::string text = describe(e);
-  if (e.from) text += " from " + e.from->to_string();
-  text += " after " + ms_text(e.received - first_sent(r));
-  return text;
-}
 
-void judge_local_error(const udp_report& r, const std::string& target, std::uint16_t source_port, verdict& v) {
-  namespace errc = boost::system::errc;
-  if (r.failed_step == "bind") {
-    v.raise(status::error, reason::config_invalid,
-            "cannot bind UDP source port " + std::to_string(source_port) + " on this host: " + r.error.message());
-  } else if (r.error == errc::network_unreachable || r.error == errc::host_unreachable) {
-    v.raise(status::fail, reason::tcp_no_route, "this host has no route to " + target + ": " + r.error.message());
-  } else if (r.error == errc::operation_not_permitted || r.error == errc::permission_denied) {
-    v.raise(status::fail, reason::tcp_admin_prohibited,
-            "this host's own firewall refused to send to " + target + ": " + r.error.message());
-  } else {
-    v.raise(status::error, reason::internal_error,
-            "UDP " + r.failed_step + " toward " + target + " failed on this host: " + r.error.message());
-  }
-}
 
 // The observed state against expect.state.
 void judge_state(const udp_config& cfg, const udp_report& r, const std::string& target, verdict& v) {

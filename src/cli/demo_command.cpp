@@ -35,6 +35,7 @@ std::map<std::string, std::string> start_responders(responder_host& host, demo_r
   const auto tcp_port = host.add_tcp_same_port({first, second});
   const auto udp = host.add_udp({first, 0});
   const auto dns = host.add_dns(first, 0, demo_zone());
+  const auto stun = host.add_stun({first, 0});
 
   // TLS: a leaf from a root made now, plain, asking for a client certificate
   // (naming the root), and behind SMTP STARTTLS.
@@ -60,7 +61,8 @@ std::map<std::string, std::string> start_responders(responder_host& host, demo_r
           {"tls_port", std::to_string(tls_plain.port())},
           {"mtls_port", std::to_string(tls_mutual.port())},
           {"smtp_port", std::to_string(tls_smtp.port())},
-          {"tls_ca_file", root.path.string()}};
+          {"tls_ca_file", root.path.string()},
+          {"stun_port", std::to_string(stun.port())}};
 }
 
 int demo(const output_flags& output) {

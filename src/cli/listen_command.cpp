@@ -23,6 +23,7 @@ struct listen_args {
   std::string udp_ports;
   std::string tls_ports;
   std::string smtp_ports;
+  std::string stun_ports;
   std::string cert_file, key_file, client_ca_file;
   std::vector<std::string> names{"localhost"}; // for the generated certificate
   std::uint16_t dns_port = 0;
@@ -57,6 +58,7 @@ std::optional<std::vector<net::ip::address>> parse_addresses(const std::vector<s
 
 // The well-known port of each probe's responder, for --probe-responders.
 constexpr std::uint16_t dns_well_known_port = 53;
+constexpr std::uint16_t stun_well_known_port = 3478;
 
 // The tls responders' settings: the given certificate, or one from a root made
 // now, written next to the system's temporary files so clients can trust it.
@@ -92,8 +94,10 @@ int listen(const listen_args& args) {
   const auto udp_ports = parse_ports(args.udp_ports, "--udp");
   const auto tls_ports = parse_ports(args.tls_ports, "--tls");
   const auto smtp_ports = parse_ports(args.smtp_ports, "--smtp");
+  auto stun_ports = parse_ports(args.stun_ports, "--stun");
   const auto addresses = parse_addresses(args.addresses);
-  if (!tcp_ports || !udp_ports || !tls_ports || !smtp_ports || !addresses) return exit_invalid;
+  if (!tcp_ports || !udp_ports || !tls_ports || !smtp_ports || !stun_ports || !addresses) return exit_invalid;
+  if (args.probe_responders && stun_ports->empty()) stun_ports->push_back(stun_well_known_port);
   std::optional<tls_responder_options> tls;
   if (!tls_ports->empty() || !smtp_ports->empty()) {
     try {
@@ -105,9 +109,10 @@ int listen(const listen_args& args) {
     if (!tls) return exit_invalid;
   }
   const std::uint16_t dns_port = args.dns_port ? args.dns_port : args.probe_responders ? dns_well_known_port : 0;
-  if (tcp_ports->empty() && udp_ports->empty() && tls_ports->empty() && smtp_ports->empty() && dns_port == 0) {
+  if (tcp_ports->empty() && udp_ports->empty() && tls_ports->empty() && smtp_ports->empty() && stun_ports->empty() &&
+      dns_port == 0) {
     std::cerr << "edgeprobe listen: nothing to listen on; give --tcp PORTS, --udp PORTS, --tls PORTS, --smtp PORTS, "
-                 "--dns PORT or --probe-responders\n";
+                 "--stun PORTS, --dns PORT or --probe-responders\n";
     return exit_invalid;
   }
   responder_host host;
@@ -132,6 +137,11 @@ int listen(const listen_args& args) {
         auto smtp = *tls;
         smtp.starttls_smtp = true;
         std::cout << "listening smtp " << host.add_tls({address, port}, smtp) << " (SMTP, STARTTLS, then TLS echo)\n";
+      }
+      for (const auto port : *stun_ports) {
+        binding = "stun " + endpoint_text(net::ip::udp::endpoint(address, port));
+        std::cout << "listening stun " << host.add_stun({address, port})
+                  << " (STUN Binding; TURN and MS-TURN Allocate challenges)\n";
       }
       if (dns_port) {
         binding = "dns (udp and tcp) " + endpoint_text(net::ip::udp::endpoint(address, dns_port));
@@ -161,6 +171,7 @@ void add_listen_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--udp", args->udp_ports, "UDP ports: 3478 or 1434,3478");
   cmd->add_option("--tls", args->tls_ports, "TLS ports: 443,5061 (TLS, then greeting and echo)");
   cmd->add_option("--smtp", args->smtp_ports, "SMTP ports that upgrade with STARTTLS: 25,587");
+  cmd->add_option("--stun", args->stun_ports, "UDP ports for the STUN/TURN responder: 3478");
   cmd->add_option("--cert", args->cert_file, "PEM certificate chain for --tls/--smtp (default: generated)");
   cmd->add_option("--key", args->key_file, "PEM key of --cert (default: read from --cert)");
   cmd->add_option("--client-ca", args->client_ca_file,
@@ -170,7 +181,7 @@ void add_listen_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--address", args->addresses, "addresses to listen on (repeatable; default 0.0.0.0)")
       ->take_all();
   cmd->add_flag("--probe-responders", args->probe_responders,
-                "also run each probe's reference responder on its standard port (dns: 53)");
+                "also run each probe's reference responder on its standard port (dns: 53, stun: 3478)");
   cmd->callback([args, &exit_code] { exit_code = listen(*args); });
 }
 

@@ -59,6 +59,12 @@ net::ip::tcp::endpoint responder_host::add_tls(net::ip::tcp::endpoint at, tls_re
   return r->local_endpoint();
 }
 
+net::ip::udp::endpoint responder_host::add_stun(net::ip::udp::endpoint at) {
+  auto& r = stun_.emplace_back(std::make_unique<stun_responder>(io_.get_executor(), at));
+  r->start();
+  return r->local_endpoint();
+}
+
 std::uint16_t responder_host::add_dns(net::ip::address at, std::uint16_t port, dns_zone zone) {
   auto& r = dns_.emplace_back(std::make_unique<dns_responder>(io_.get_executor(), at, port, std::move(zone)));
   r->start();

@@ -3,6 +3,7 @@
 // the calling thread.
 #pragma once
 #include "probes/dns/responder.hpp"
+#include "probes/stun/responder.hpp"
 #include "probes/tcp/responder.hpp"
 #include "probes/tls/responder.hpp"
 #include "probes/udp/responder.hpp"
@@ -28,6 +29,7 @@ public:
   net::ip::udp::endpoint add_udp(net::ip::udp::endpoint at, udp_responder_options options = {});
   net::ip::tcp::endpoint add_tls(net::ip::tcp::endpoint at, tls_responder_options options);
   std::uint16_t add_dns(net::ip::address at, std::uint16_t port, dns_zone zone);
+  net::ip::udp::endpoint add_stun(net::ip::udp::endpoint at);
   // One tcp responder per address, all on one ephemeral port number (a name that
   // resolves to all of them); returns the port.
   std::uint16_t add_tcp_same_port(const std::vector<net::ip::address>& addresses,
@@ -44,6 +46,7 @@ private:
   std::vector<std::unique_ptr<udp_responder>> udp_;
   std::vector<std::unique_ptr<dns_responder>> dns_;
   std::vector<std::unique_ptr<tls_responder>> tls_;
+  std::vector<std::unique_ptr<stun_responder>> stun_;
   std::thread thread_;
 };
 

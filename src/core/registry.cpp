@@ -1,8 +1,10 @@
 #include "core/registry.hpp"
 
 #include "probes/dns/dns_probe.hpp"
+#include "probes/stun/stun_probe.hpp"
 #include "probes/tcp/tcp_probe.hpp"
 #include "probes/tls/tls_probe.hpp"
+#include "probes/turn/turn_probe.hpp"
 #include "probes/udp/udp_probe.hpp"
 
 #include <stdexcept>
@@ -17,6 +19,8 @@ const registry& registry::builtin() {
     r.add(make_tcp_probe());
     r.add(make_udp_probe());
     r.add(make_tls_probe());
+    r.add(make_stun_probe());
+    r.add(make_turn_probe());
     return r;
   }();
   return instance;

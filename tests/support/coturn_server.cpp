@@ -1,0 +1,49 @@
+#include "support/coturn_server.hpp"
+
+#include "support/tls_servers.hpp"    // wait_for_listener
+#include "support/unbound_server.hpp" // free_loopback_port
+
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace edgeprobe::test {
+
+coturn_server::coturn_server(coturn_options o) : options_(std::move(o)), port_(free_loopback_port()) {
+  const auto d = dir_.path().string();
+  std::ostringstream conf;
+  conf << "listening-ip=127.0.0.1\nlistening-port=" << port_ << "\n"
+       << "relay-ip=127.0.0.1\n"
+       // A relay port range of this run's own, away from the usual ephemeral range.
+       << "min-port=" << 20000 + port_ % 20000 << "\nmax-port=" << 20000 + port_ % 20000 + 50 << "\n"
+       << "realm=" << options_.realm << "\nlt-cred-mech\n"
+       << "user=" << options_.username << ":" << options_.password << "\n"
+       << "fingerprint\nno-dtls\nno-cli\nno-multicast-peers\nallow-loopback-peers\n"
+       << "pidfile=" << d << "/turnserver.pid\nlog-file=" << d << "/turn.log\nsimple-log\nverbose\n"
+       << "no-stdout-log\n";
+  if (options_.stale_nonce_seconds > 0) conf << "stale-nonce=" << options_.stale_nonce_seconds << "\n";
+  if (!options_.tls_cert.empty()) {
+    tls_port_ = free_loopback_port();
+    conf << "tls-listening-port=" << tls_port_ << "\ncert=" << options_.tls_cert.string()
+         << "\npkey=" << options_.tls_key.string() << "\n";
+  } else {
+    conf << "no-tls\n";
+  }
+  const auto file = dir_.write("turnserver.conf", conf.str());
+  process_ = std::make_unique<background_process>(std::vector<std::string>{"turnserver", "-c", file.string()});
+  wait_for_listener(port_);
+  if (tls_port_) wait_for_listener(tls_port_);
+}
+
+coturn_server::~coturn_server() { process_->stop(SIGTERM); }
+
+std::string coturn_server::log() const {
+  // coturn appends a date to log-file names unless simple-log is set; simple-log keeps it.
+  std::ifstream in(dir_.path() / "turn.log");
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+} // namespace edgeprobe::test
