@@ -16,8 +16,9 @@ build_packages=(g++ cmake ninja-build pkg-config ca-certificates
 # Real peers and tools the tests drive: unbound (DNS), dig (cross-checks),
 # nftables + iproute2 (fault injection in network namespaces), jsonschema (the
 # suite schema cross-check), nginx + openssl (real TLS servers for the tls probe),
-# coturn (the real TURN server, and turnutils_stunclient for cross-checks).
-test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema nginx openssl coturn)
+# coturn (the real TURN server, and turnutils_stunclient for cross-checks),
+# tshark (Wireshark's dissectors read the responders' bytes).
+test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema nginx openssl coturn tshark)
 
 install_missing() {
   local missing=()
