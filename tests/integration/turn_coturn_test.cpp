@@ -73,14 +73,24 @@ TEST_CASE("turn probe vs coturn with credentials: a relayed address, its lifetim
   CHECK(d["exchanges"][1]["answer"]["message_integrity"] == "valid");
   CHECK(d["exchanges"][2]["request"] == "Refresh request (lifetime 0)");
   CHECK(d["exchanges"][2]["answer"]["class"] == "success response");
-  // coturn's own account of the release: the allocation's session is deleted
-  // at once, not when its 300 s run out.
-  const auto log = coturn.log();
-  INFO(log);
-  CHECK(log.find("refresh") != std::string::npos);
-  CHECK(log.find("closed") != std::string::npos);
+  // coturn's own account of the release: the session refreshed to lifetime 0,
+  // so it is deleted at once, not when its 1200 s run out.
+  CHECK(coturn.logs("refreshed, realm=<edgeprobe.test>, username=<alice>, lifetime=0"));
   // The password never appears in the evidence.
   CHECK(d.dump().find(coturn.options().password) == std::string::npos);
+}
+
+TEST_CASE("turn probe vs coturn with release false: the allocation stays (coturn logs no lifetime-0 refresh)") {
+  test::coturn_server coturn;
+  auto check = turn_check(coturn.target(), credentials(coturn));
+  check["release"] = false;
+  const auto r = test::run_check(check);
+  CHECK(r.outcome.state == status::pass);
+  CHECK(details_of(r)["released"] == false);
+  CHECK(details_of(r)["exchanges"].size() == 2);
+  CHECK(r.outcome.message.find("kept (release: false)") != std::string::npos);
+  CHECK(coturn.logs("username=<alice>, lifetime=600")); // the allocation, logged ...
+  CHECK(coturn.log().find("lifetime=0") == std::string::npos); // ... and no release after it
 }
 
 TEST_CASE("turn probe vs coturn with a wrong password: turn.auth_failed naming user and realm") {

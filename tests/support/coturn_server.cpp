@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <thread>
 
 namespace edgeprobe::test {
 
@@ -44,6 +45,15 @@ std::string coturn_server::log() const {
   // coturn appends a date to log-file names unless simple-log is set; simple-log keeps it.
   std::ifstream in(dir_.path() / "turn.log");
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+bool coturn_server::logs(const std::string& text, std::chrono::milliseconds limit) const {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    if (log().find(text) != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 } // namespace edgeprobe::test

@@ -6,6 +6,7 @@
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -36,6 +37,8 @@ public:
 
   // Everything coturn logged so far.
   std::string log() const;
+  // Whether coturn logs `text` within `limit` (it writes its log a moment later).
+  bool logs(const std::string& text, std::chrono::milliseconds limit = std::chrono::milliseconds(3000)) const;
 
 private:
   coturn_options options_;
