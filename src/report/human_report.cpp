@@ -73,7 +73,7 @@ void write_check(const check_result& c, std::size_t name_width, std::size_t targ
 
   for (const auto& p : c.phases) {
     char line[96];
-    std::snprintf(line, sizeof line, "      phase %-9s %8.1f ms\n", (p.name + ":").c_str(), p.duration_ms);
+    std::snprintf(line, sizeof line, "      phase %-13s %8.1f ms\n", (p.name + ":").c_str(), p.duration_ms);
     out << line;
   }
   write_evidence(c.outcome.details, 6, out);
