@@ -105,7 +105,8 @@ public:
 
   net::awaitable<stun_reply> exchange(std::vector<std::uint8_t> request, clock::time_point deadline) override {
     stun_reply out;
-    out.from = as_udp(socket_.remote_endpoint());
+    boost::system::error_code ec;
+    out.from = as_udp(socket_.remote_endpoint(ec)); // unset once the peer reset the connection
     out.evidence = {{"transport", session_ ? "tls" : "tcp"}, {"sent_bytes", request.size()}};
     const auto started = clock::now();
     if (auto error = co_await write(request, deadline); !error.empty()) {
