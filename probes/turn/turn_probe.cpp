@@ -13,13 +13,8 @@ namespace {
 
 using key_span = std::optional<std::span<const std::uint8_t>>;
 
-// One request and its answer, as the probe tells it: the exchange's evidence,
-// the decoded answer, and the verdicts for what went wrong on the way.
-struct step {
-  stun_reply reply;
-  std::optional<stun_answer> answer;
-};
-
+// One check's conversation with the relay: each request's exchange goes into
+// details.exchanges, and what went wrong on the way is raised on the verdict.
 class turn_run {
 public:
   turn_run(probe_context& ctx, const stun_config& cfg, stun_channel& channel, verdict& v)
