@@ -75,6 +75,7 @@
   X(sqlbrowser_no_tcp_endpoint, "sqlbrowser.no_tcp_endpoint", "The instance has TCP/IP disabled: enable it in SQL Server Configuration Manager.") \
   X(sqlbrowser_port_mismatch, "sqlbrowser.port_mismatch", "The instance listens on a different TCP port than expected: a dynamic port changed after a restart. Pin a static port.") \
   X(sqlbrowser_instance_unreachable, "sqlbrowser.instance_unreachable", "The Browser answered, but the instance's TCP port is not reachable: open that port on the firewall (not only UDP 1434).") \
+  X(sqlbrowser_version_mismatch, "sqlbrowser.version_mismatch", "The instance reports another version than the check expects (expect.version_prefix): an upgrade did not happen, or the name reaches another server.") \
   /* RPC endpoint mapper */ \
   X(epm_bind_rejected, "epm.bind_rejected", "The endpoint mapper rejected the bind.") \
   X(epm_fault, "epm.fault", "The endpoint mapper answered with a fault (see the status in the message).") \
@@ -82,6 +83,7 @@
   X(epm_address_mismatch, "epm.address_mismatch", "The endpoint mapper named another address than the one asked (a server behind NAT or a load balancer). Clients will try that address.") \
   X(epm_malformed, "epm.malformed", "The answer on TCP 135 is not valid DCE/RPC.") \
   X(epm_dynamic_port_unreachable, "epm.dynamic_port_unreachable", "TCP 135 is open but the dynamic RPC port it named is not: open the RPC dynamic range (or the pinned port) on the firewall.") \
+  X(epm_port_mismatch, "epm.port_mismatch", "The interface is mapped to another port than the check expects (expect.port or expect.port_range): the service was restarted onto a new dynamic port, or its pinned port was lost. Pin the port (registry or service configuration) or widen the firewall's RPC range to match.") \
   /* HTTP / EWS */ \
   X(http_status, "http.status", "The server answered with a status the check does not expect.") \
   X(http_auth_required, "http.auth_required", "The server requires authentication; configure credentials for the check.") \

@@ -1,0 +1,174 @@
+// The sqlbrowser probe against the sqlbrowser responder on loopback: the
+// clustered instance answering from another address, instances the Browser
+// does not know, closed ports, and the follow-on TCP connect and PRELOGIN.
+#include "probes/sqlbrowser/prelogin.hpp"
+#include "probes/sqlbrowser/responder.hpp"
+#include "probes/tcp/responder.hpp"
+#include "probes/udp/responder.hpp"
+#include "support/check_runner.hpp"
+#include "support/io_thread.hpp"
+#include "support/unbound_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <doctest/doctest.h>
+
+using namespace edgeprobe;
+using json = nlohmann::json;
+using udp = net::ip::udp;
+using tcp = net::ip::tcp;
+using test::details_of;
+using test::reason_of;
+
+namespace {
+
+ssrp::instance instance_at(std::string name, std::optional<std::uint16_t> port, bool clustered = false) {
+  ssrp::instance i;
+  i.server_name = "SQLNODE1";
+  i.instance_name = std::move(name);
+  i.is_clustered = clustered;
+  i.version = "15.0.2000.5";
+  i.tcp = port;
+  i.np = "\\\\SQLNODE1\\pipe\\sql\\query";
+  return i;
+}
+
+// A SQL Server stand-in on TCP: answers a PRELOGIN with version 15.0.2000.
+tcp_responder_options prelogin_server() {
+  tcp_responder_options o;
+  o.serve_connection = [](tcp::socket& socket) -> net::awaitable<void> {
+    std::vector<std::uint8_t> got;
+    std::array<std::uint8_t, 1024> chunk;
+    for (;;) {
+      const auto size = tds::framed_size(got);
+      if (size && got.size() >= *size) break;
+      auto [ec, n] = co_await socket.async_read_some(net::buffer(chunk), net::as_tuple(net::use_awaitable));
+      if (ec) co_return;
+      got.insert(got.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    tds::server_prelogin answer;
+    answer.version = {15, 0, 2000, 0};
+    answer.encryption = tds::encrypt::off;
+    answer.instance_validity = 0;
+    co_await net::async_write(socket, net::buffer(*tds::build_server_prelogin(answer)), net::as_tuple(net::use_awaitable));
+  };
+  return o;
+}
+
+struct lab {
+  explicit lab(sqlbrowser_responder_options o)
+      : sql(io.executor(), {net::ip::make_address("127.0.0.1"), 0}, prelogin_server()),
+        browser(io.executor(), {net::ip::make_address("127.0.0.1"), 0}, with_port(std::move(o))) {
+    sql.start();
+    browser.start();
+  }
+  ~lab() {
+    browser.stop();
+    sql.stop();
+  }
+  // Instances configured with port 1 get the SQL stand-in's real port.
+  sqlbrowser_responder_options with_port(sqlbrowser_responder_options o) {
+    for (auto& i : o.instances)
+      if (i.tcp == 1) i.tcp = sql.local_endpoint().port();
+    return o;
+  }
+  json check(json extra) const {
+    json c = {{"probe", "sqlbrowser"}, {"target", "127.0.0.1:" + std::to_string(browser.local_endpoint().port())},
+              {"timeout", "2s"}};
+    c.update(extra);
+    return c;
+  }
+
+  test::io_thread io;
+  tcp_responder sql;
+  sqlbrowser_responder browser;
+};
+
+} // namespace
+
+TEST_SUITE("sqlbrowser") {
+
+TEST_CASE("sqlbrowser probe vs a clustered instance answering from its node's address: warn, both addresses named") {
+  sqlbrowser_responder_options o;
+  o.instances = {instance_at("SALES", 1, true)};
+  o.reply_from = net::ip::make_address("127.0.0.2");
+  lab l(o);
+  const auto r = test::run_check(l.check({{"instance", "SALES"}, {"prelogin", true}}));
+  INFO(r.outcome.message);
+  CHECK(r.outcome.state == status::warn);
+  CHECK(reason_of(r) == "sqlbrowser.reply_from_other_address");
+  const auto browser = "127.0.0.1:" + std::to_string(l.browser.local_endpoint().port());
+  CHECK(r.outcome.message.find("127.0.0.2:" + std::to_string(l.browser.local_endpoint().port())) != std::string::npos);
+  CHECK(r.outcome.message.find(browser) != std::string::npos);
+  const auto& d = details_of(r);
+  CHECK(d["tcp_port"] == l.sql.local_endpoint().port());
+  CHECK(d["instances"][0]["clustered"] == true);
+  CHECK(d["connection"]["connect_ms"].is_number());
+  CHECK(d["prelogin"]["version"] == "15.0.2000");
+}
+
+TEST_CASE("sqlbrowser probe: the list, an instance it lacks, and an instance that gets silence") {
+  sqlbrowser_responder_options o;
+  o.instances = {instance_at("SALES", 1), instance_at("HR", 1)};
+  lab l(o);
+  const auto all = test::run_check(l.check({{"expect", {{"instances_include", {"sales", "HR"}}}}}));
+  CHECK(all.outcome.state == status::pass);
+  CHECK(details_of(all)["instances"].size() == 2);
+  const auto missing = test::run_check(l.check({{"expect", {{"instances_include", {"FINANCE"}}}}}));
+  CHECK(reason_of(missing) == "sqlbrowser.instance_not_found");
+  CHECK(missing.outcome.message.find("SALES, HR") != std::string::npos);
+
+  // An unknown named instance gets no answer at all; the list tells why.
+  const auto unknown = test::run_check(l.check({{"instance", "FINANCE"}}));
+  CHECK(reason_of(unknown) == "sqlbrowser.instance_not_found");
+  CHECK(unknown.outcome.message.find("is up (it lists SALES, HR)") != std::string::npos);
+}
+
+TEST_CASE("sqlbrowser probe: nothing on UDP 1434, a silent Browser, and a closed instance port") {
+  const auto closed = test::free_loopback_port();
+  const auto r = test::run_check({{"probe", "sqlbrowser"}, {"target", "127.0.0.1:" + std::to_string(closed)}});
+  CHECK(reason_of(r) == "sqlbrowser.port_unreachable");
+
+  test::io_thread io;
+  udp_responder_options silence;
+  silence.silent = true;
+  udp_responder silent(io.executor(), {net::ip::make_address("127.0.0.1"), 0}, silence);
+  silent.start();
+  const auto quiet = test::run_check({{"probe", "sqlbrowser"},
+                                      {"target", "127.0.0.1:" + std::to_string(silent.local_endpoint().port())},
+                                      {"instance", "SALES"},
+                                      {"timeout", "1s"}});
+  CHECK(reason_of(quiet) == "sqlbrowser.no_response");
+  silent.stop();
+
+  sqlbrowser_responder_options o;
+  o.instances = {instance_at("SALES", test::free_loopback_port())};
+  lab l(o);
+  const auto unreachable = test::run_check(l.check({{"instance", "SALES"}}));
+  CHECK(reason_of(unreachable) == "sqlbrowser.instance_unreachable");
+  CHECK(unreachable.outcome.message.find("tcp.refused") != std::string::npos);
+}
+
+TEST_CASE("sqlbrowser probe: expectations on port and version; an instance with no TCP; another service answering") {
+  sqlbrowser_responder_options o;
+  o.instances = {instance_at("SALES", 1), instance_at("PIPES", std::nullopt)};
+  lab l(o);
+  CHECK(reason_of(test::run_check(l.check({{"instance", "SALES"}, {"expect", {{"tcp_port", 1433}}}}))) ==
+        "sqlbrowser.port_mismatch");
+  CHECK(reason_of(test::run_check(l.check({{"instance", "SALES"}, {"expect", {{"version_prefix", "16."}}}}))) ==
+        "sqlbrowser.version_mismatch");
+  CHECK(test::run_check(l.check({{"instance", "SALES"}, {"expect", {{"version_prefix", "15.0"}}}})).outcome.state ==
+        status::pass);
+  CHECK(reason_of(test::run_check(l.check({{"instance", "PIPES"}}))) == "sqlbrowser.no_tcp_endpoint");
+
+  test::io_thread io;
+  udp_responder greeter(io.executor(), {net::ip::make_address("127.0.0.1"), 0});
+  greeter.start();
+  const auto other = test::run_check(
+      {{"probe", "sqlbrowser"}, {"target", "127.0.0.1:" + std::to_string(greeter.local_endpoint().port())}});
+  CHECK(reason_of(other) == "sqlbrowser.malformed");
+  greeter.stop();
+}
+
+} // TEST_SUITE
