@@ -17,8 +17,11 @@ build_packages=(g++ cmake ninja-build pkg-config ca-certificates
 # nftables + iproute2 (fault injection in network namespaces), jsonschema (the
 # suite schema cross-check), nginx + openssl (real TLS servers for the tls probe),
 # coturn (the real TURN server, and turnutils_stunclient for cross-checks),
-# tshark (Wireshark's dissectors read the responders' bytes).
-test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema nginx openssl coturn tshark)
+# tshark (Wireshark's dissectors read the responders' bytes), freetds-bin + nmap
+# (tsql -LH and nmap -sV read the SQL Browser responder), samba (samba-dcerpcd,
+# the real endpoint mapper) + python3-impacket (hept_map cross-checks it).
+test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema nginx openssl coturn tshark
+  freetds-bin nmap samba python3-impacket)
 
 install_missing() {
   local missing=()

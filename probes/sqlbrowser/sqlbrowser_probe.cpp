@@ -139,9 +139,15 @@ public:
                   std::to_string(*cfg.tcp_port) + ": a dynamic port moved after a restart");
     if (cfg.dac) co_await ask_dac(ctx, cfg, browser, v);
     if (cfg.connect) co_await connect_instance(ctx, cfg, *inst.tcp, v);
-    if (v.message.empty())
-      v.message = cfg.instance + " is at TCP " + std::to_string(*inst.tcp) + " (version " + inst.version + ")" +
-                  (cfg.connect ? ", and accepts connections there" : "");
+    // A warning (the answer came from elsewhere) still reports where the instance is.
+    if (v.passed() || v.state == status::warn) {
+      auto found = cfg.instance + " is at TCP " + std::to_string(*inst.tcp) + " (version " + inst.version + ")" +
+                   (cfg.connect ? ", and accepts connections there" : "");
+      if (v.details.contains("prelogin") && v.details["prelogin"].contains("version"))
+        found += "; its PRELOGIN answer says version " + v.details["prelogin"]["version"].get<std::string>() +
+                 ", encryption " + v.details["prelogin"]["encryption"].get<std::string>();
+      v.message = v.message.empty() ? found : v.message + ". " + found;
+    }
     co_return v;
   }
 
@@ -275,6 +281,14 @@ private:
     }
     v.details["prelogin"] = {{"version", answer.value->version.text()},
                              {"encryption", tds::encryption_name(answer.value->encryption)}};
+    // INSTOPT non-zero: the server on this port is not the instance we named —
+    // the port was handed to another instance after the Browser's entry went stale.
+    if (answer.value->instance_validity && *answer.value->instance_validity != 0) {
+      v.details["prelogin"]["instance_matches"] = false;
+      v.raise(status::fail, reason::sqlbrowser_port_mismatch,
+              "the server on TCP " + std::to_string(socket.remote_endpoint().port()) + " says it is not " +
+                  cfg.instance + " (PRELOGIN INSTOPT " + std::to_string(*answer.value->instance_validity) + ")");
+    }
     if (!cfg.version_prefix.empty() && !answer.value->version.text().starts_with(cfg.version_prefix))
       v.raise(status::fail, reason::sqlbrowser_version_mismatch,
               "the server says it is version " + answer.value->version.text() + ", not " + cfg.version_prefix + "…");

@@ -36,6 +36,7 @@ std::map<std::string, std::string> start_responders(responder_host& host, demo_r
   const auto udp = host.add_udp({first, 0});
   const auto dns = host.add_dns(first, 0, demo_zone());
   const auto stun = host.add_stun({first, 0});
+  const auto sql = host.add_sqlbrowser({first, 0}, {{"SALES"}, {"HR"}});
 
   // TLS: a leaf from a root made now, plain, asking for a client certificate
   // (naming the root), and behind SMTP STARTTLS.
@@ -62,7 +63,8 @@ std::map<std::string, std::string> start_responders(responder_host& host, demo_r
           {"mtls_port", std::to_string(tls_mutual.port())},
           {"smtp_port", std::to_string(tls_smtp.port())},
           {"tls_ca_file", root.path.string()},
-          {"stun_port", std::to_string(stun.port())}};
+          {"stun_port", std::to_string(stun.port())},
+          {"sqlbrowser_port", std::to_string(sql.browser.port())}};
 }
 
 int demo(const output_flags& output) {

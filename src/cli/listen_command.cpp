@@ -24,6 +24,9 @@ struct listen_args {
   std::string tls_ports;
   std::string smtp_ports;
   std::string stun_ports;
+  std::string sqlbrowser_ports;
+  std::vector<std::string> sql_instances{"SQLEXPRESS"}; // NAME or NAME=TCPPORT
+  std::string reply_from;                               // sqlbrowser: answer from this address
   std::string cert_file, key_file, client_ca_file;
   std::vector<std::string> names{"localhost"}; // for the generated certificate
   std::uint16_t dns_port = 0;
@@ -43,13 +46,13 @@ std::optional<std::vector<std::uint16_t>> parse_ports(const std::string& text, c
   return ports;
 }
 
-std::optional<std::vector<net::ip::address>> parse_addresses(const std::vector<std::string>& texts) {
+std::optional<std::vector<net::ip::address>> parse_addresses(const std::vector<std::string>& texts, const char* flag) {
   std::vector<net::ip::address> addresses;
   for (const auto& text : texts) {
     boost::system::error_code ec;
     addresses.push_back(net::ip::make_address(text, ec));
     if (ec) {
-      std::cerr << "edgeprobe listen: --address " << text << ": not an IP address\n";
+      std::cerr << "edgeprobe listen: " << flag << ' ' << text << ": not an IP address\n";
       return std::nullopt;
     }
   }
@@ -59,6 +62,32 @@ std::optional<std::vector<net::ip::address>> parse_addresses(const std::vector<s
 // The well-known port of each probe's responder, for --probe-responders.
 constexpr std::uint16_t dns_well_known_port = 53;
 constexpr std::uint16_t stun_well_known_port = 3478;
+constexpr std::uint16_t sqlbrowser_well_known_port = 1434;
+
+// --sql-instance SALES or SALES=1433 (0 or none: an ephemeral port).
+std::optional<std::vector<responder_host::sql_instance_spec>> parse_sql_instances(const std::vector<std::string>& texts) {
+  std::vector<responder_host::sql_instance_spec> specs;
+  for (const auto& text : texts) {
+    responder_host::sql_instance_spec spec;
+    const auto equals = text.find('=');
+    spec.name = text.substr(0, equals);
+    bool ok = !spec.name.empty() && spec.name.size() <= 32;
+    if (ok && equals != std::string::npos) {
+      const auto port = text.substr(equals + 1);
+      unsigned long value = 0;
+      ok = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos &&
+           (value = std::stoul(port)) <= 65535;
+      spec.tcp_port = static_cast<std::uint16_t>(value);
+    }
+    if (!ok) {
+      std::cerr << "edgeprobe listen: --sql-instance " << text
+                << ": give NAME or NAME=TCPPORT, a name of 1 to 32 characters and a port up to 65535\n";
+      return std::nullopt;
+    }
+    specs.push_back(spec);
+  }
+  return specs;
+}
 
 // The tls responders' settings: the given certificate, or one from a root made
 // now, written next to the system's temporary files so clients can trust it.
@@ -95,9 +124,20 @@ int listen(const listen_args& args) {
   const auto tls_ports = parse_ports(args.tls_ports, "--tls");
   const auto smtp_ports = parse_ports(args.smtp_ports, "--smtp");
   auto stun_ports = parse_ports(args.stun_ports, "--stun");
-  const auto addresses = parse_addresses(args.addresses);
-  if (!tcp_ports || !udp_ports || !tls_ports || !smtp_ports || !stun_ports || !addresses) return exit_invalid;
+  auto sqlbrowser_ports = parse_ports(args.sqlbrowser_ports, "--sqlbrowser");
+  const auto sql_instances = parse_sql_instances(args.sql_instances);
+  const auto addresses = parse_addresses(args.addresses, "--address");
+  std::optional<net::ip::address> reply_from;
+  if (!args.reply_from.empty()) {
+    const auto parsed = parse_addresses({args.reply_from}, "--reply-from");
+    if (!parsed) return exit_invalid;
+    reply_from = parsed->front();
+  }
+  if (!tcp_ports || !udp_ports || !tls_ports || !smtp_ports || !stun_ports || !sqlbrowser_ports || !sql_instances ||
+      !addresses)
+    return exit_invalid;
   if (args.probe_responders && stun_ports->empty()) stun_ports->push_back(stun_well_known_port);
+  if (args.probe_responders && sqlbrowser_ports->empty()) sqlbrowser_ports->push_back(sqlbrowser_well_known_port);
   std::optional<tls_responder_options> tls;
   if (!tls_ports->empty() || !smtp_ports->empty()) {
     try {
@@ -110,9 +150,9 @@ int listen(const listen_args& args) {
   }
   const std::uint16_t dns_port = args.dns_port ? args.dns_port : args.probe_responders ? dns_well_known_port : 0;
   if (tcp_ports->empty() && udp_ports->empty() && tls_ports->empty() && smtp_ports->empty() && stun_ports->empty() &&
-      dns_port == 0) {
+      sqlbrowser_ports->empty() && dns_port == 0) {
     std::cerr << "edgeprobe listen: nothing to listen on; give --tcp PORTS, --udp PORTS, --tls PORTS, --smtp PORTS, "
-                 "--stun PORTS, --dns PORT or --probe-responders\n";
+                 "--stun PORTS, --sqlbrowser PORTS, --dns PORT or --probe-responders\n";
     return exit_invalid;
   }
   responder_host host;
@@ -143,6 +183,17 @@ int listen(const listen_args& args) {
         std::cout << "listening stun " << host.add_stun({address, port})
                   << " (STUN Binding; TURN and MS-TURN Allocate challenges)\n";
       }
+      for (const auto port : *sqlbrowser_ports) {
+        binding = "sqlbrowser " + endpoint_text(net::ip::udp::endpoint(address, port)) +
+                  (reply_from ? " (replying from " + reply_from->to_string() + ")" : "");
+        const auto started = host.add_sqlbrowser({address, port}, *sql_instances, reply_from);
+        std::cout << "listening sqlbrowser " << started.browser
+                  << (reply_from ? " (answers from " + reply_from->to_string() + ", as a cluster node does)" : "")
+                  << '\n';
+        for (std::size_t i = 0; i < started.instances.size(); ++i)
+          std::cout << "listening sql " << started.instances[i] << " (instance " << (*sql_instances)[i].name
+                    << ": answers TDS PRELOGIN)\n";
+      }
       if (dns_port) {
         binding = "dns (udp and tcp) " + endpoint_text(net::ip::udp::endpoint(address, dns_port));
         std::cout << "listening dns " << net::ip::udp::endpoint(address, host.add_dns(address, dns_port, demo_zone()))
@@ -172,6 +223,13 @@ void add_listen_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--tls", args->tls_ports, "TLS ports: 443,5061 (TLS, then greeting and echo)");
   cmd->add_option("--smtp", args->smtp_ports, "SMTP ports that upgrade with STARTTLS: 25,587");
   cmd->add_option("--stun", args->stun_ports, "UDP ports for the STUN/TURN responder: 3478");
+  cmd->add_option("--sqlbrowser", args->sqlbrowser_ports,
+                  "UDP ports for the SQL Server Browser responder: 1434 (each instance also gets a TCP listener)");
+  cmd->add_option("--sql-instance", args->sql_instances,
+                  "instances the Browser lists: NAME or NAME=TCPPORT (repeatable; default SQLEXPRESS on an ephemeral port)")
+      ->take_all();
+  cmd->add_option("--reply-from", args->reply_from,
+                  "the Browser answers from this local address, as a clustered instance's node does");
   cmd->add_option("--cert", args->cert_file, "PEM certificate chain for --tls/--smtp (default: generated)");
   cmd->add_option("--key", args->key_file, "PEM key of --cert (default: read from --cert)");
   cmd->add_option("--client-ca", args->client_ca_file,
@@ -181,7 +239,7 @@ void add_listen_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--address", args->addresses, "addresses to listen on (repeatable; default 0.0.0.0)")
       ->take_all();
   cmd->add_flag("--probe-responders", args->probe_responders,
-                "also run each probe's reference responder on its standard port (dns: 53, stun: 3478)");
+                "also run each probe's reference responder on its standard port (dns: 53, stun: 3478, sqlbrowser: 1434)");
   cmd->callback([args, &exit_code] { exit_code = listen(*args); });
 }
 

@@ -1,6 +1,12 @@
 #include "cli/responder_host.hpp"
 
+#include "probes/sqlbrowser/prelogin_responder.hpp"
+
+#include <boost/asio/ip/host_name.hpp>
 #include <boost/asio/signal_set.hpp>
+
+#include <algorithm>
+#include <cctype>
 
 #include <csignal>
 
@@ -11,6 +17,7 @@ responder_host::~responder_host() {
   for (auto& r : udp_) r->stop();
   for (auto& r : dns_) r->stop();
   for (auto& r : tls_) r->stop();
+  for (auto& r : sqlbrowser_) r->stop();
   io_.stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -63,6 +70,33 @@ net::ip::udp::endpoint responder_host::add_stun(net::ip::udp::endpoint at) {
   auto& r = stun_.emplace_back(std::make_unique<stun_responder>(io_.get_executor(), at));
   r->start();
   return r->local_endpoint();
+}
+
+responder_host::sqlbrowser_endpoints responder_host::add_sqlbrowser(net::ip::udp::endpoint at,
+                                                                   const std::vector<sql_instance_spec>& instances,
+                                                                   std::optional<net::ip::address> reply_from) {
+  // The Browser names the server by its NetBIOS name: the host name, upper case, at most 15 characters.
+  auto server = net::ip::host_name().substr(0, 15);
+  std::transform(server.begin(), server.end(), server.begin(), [](unsigned char c) { return std::toupper(c); });
+  sqlbrowser_endpoints out;
+  sqlbrowser_responder_options options;
+  options.reply_from = reply_from;
+  for (const auto& spec : instances) {
+    const auto sql = add_tcp({at.address(), spec.tcp_port}, sql_prelogin_responder_options({{15, 0, 2000, 0}, spec.name}));
+    out.instances.push_back(sql);
+    ssrp::instance record;
+    record.server_name = server;
+    record.instance_name = spec.name;
+    record.is_clustered = reply_from.has_value();
+    record.version = "15.0.2000.5";
+    record.tcp = sql.port();
+    record.np = "\\\\" + server + "\\pipe\\MSSQL$" + spec.name + "\\sql\\query";
+    options.instances.push_back(std::move(record));
+  }
+  auto& r = sqlbrowser_.emplace_back(std::make_unique<sqlbrowser_responder>(io_.get_executor(), at, std::move(options)));
+  r->start();
+  out.browser = r->local_endpoint();
+  return out;
 }
 
 std::uint16_t responder_host::add_dns(net::ip::address at, std::uint16_t port, dns_zone zone) {

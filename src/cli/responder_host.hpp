@@ -3,6 +3,7 @@
 // the calling thread.
 #pragma once
 #include "probes/dns/responder.hpp"
+#include "probes/sqlbrowser/responder.hpp"
 #include "probes/stun/responder.hpp"
 #include "probes/tcp/responder.hpp"
 #include "probes/tls/responder.hpp"
@@ -30,6 +31,19 @@ public:
   net::ip::tcp::endpoint add_tls(net::ip::tcp::endpoint at, tls_responder_options options);
   std::uint16_t add_dns(net::ip::address at, std::uint16_t port, dns_zone zone);
   net::ip::udp::endpoint add_stun(net::ip::udp::endpoint at);
+  // A SQL Server Browser on `at` listing `instances`, and for each a SQL Server
+  // stand-in answering TDS PRELOGIN on the same address (tcp_port 0: an
+  // ephemeral port). reply_from: answer from that address, as a cluster node does.
+  struct sql_instance_spec {
+    std::string name;
+    std::uint16_t tcp_port = 0;
+  };
+  struct sqlbrowser_endpoints {
+    net::ip::udp::endpoint browser;
+    std::vector<net::ip::tcp::endpoint> instances; // in the order given
+  };
+  sqlbrowser_endpoints add_sqlbrowser(net::ip::udp::endpoint at, const std::vector<sql_instance_spec>& instances,
+                                      std::optional<net::ip::address> reply_from = std::nullopt);
   // One tcp responder per address, all on one ephemeral port number (a name that
   // resolves to all of them); returns the port.
   std::uint16_t add_tcp_same_port(const std::vector<net::ip::address>& addresses,
@@ -47,6 +61,7 @@ private:
   std::vector<std::unique_ptr<dns_responder>> dns_;
   std::vector<std::unique_ptr<tls_responder>> tls_;
   std::vector<std::unique_ptr<stun_responder>> stun_;
+  std::vector<std::unique_ptr<sqlbrowser_responder>> sqlbrowser_;
   std::thread thread_;
 };
 

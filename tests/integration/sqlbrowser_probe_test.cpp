@@ -1,7 +1,7 @@
 // The sqlbrowser probe against the sqlbrowser responder on loopback: the
 // clustered instance answering from another address, instances the Browser
 // does not know, closed ports, and the follow-on TCP connect and PRELOGIN.
-#include "probes/sqlbrowser/prelogin.hpp"
+#include "probes/sqlbrowser/prelogin_responder.hpp"
 #include "probes/sqlbrowser/responder.hpp"
 #include "probes/tcp/responder.hpp"
 #include "probes/udp/responder.hpp"
@@ -9,9 +9,6 @@
 #include "support/io_thread.hpp"
 #include "support/unbound_server.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <doctest/doctest.h>
 
 using namespace edgeprobe;
@@ -34,31 +31,9 @@ ssrp::instance instance_at(std::string name, std::optional<std::uint16_t> port, 
   return i;
 }
 
-// A SQL Server stand-in on TCP: answers a PRELOGIN with version 15.0.2000.
-tcp_responder_options prelogin_server() {
-  tcp_responder_options o;
-  o.serve_connection = [](tcp::socket& socket) -> net::awaitable<void> {
-    std::vector<std::uint8_t> got;
-    std::array<std::uint8_t, 1024> chunk;
-    for (;;) {
-      const auto size = tds::framed_size(got);
-      if (size && got.size() >= *size) break;
-      auto [ec, n] = co_await socket.async_read_some(net::buffer(chunk), net::as_tuple(net::use_awaitable));
-      if (ec) co_return;
-      got.insert(got.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
-    }
-    tds::server_prelogin answer;
-    answer.version = {15, 0, 2000, 0};
-    answer.encryption = tds::encrypt::off;
-    answer.instance_validity = 0;
-    co_await net::async_write(socket, net::buffer(*tds::build_server_prelogin(answer)), net::as_tuple(net::use_awaitable));
-  };
-  return o;
-}
-
 struct lab {
   explicit lab(sqlbrowser_responder_options o)
-      : sql(io.executor(), {net::ip::make_address("127.0.0.1"), 0}, prelogin_server()),
+      : sql(io.executor(), {net::ip::make_address("127.0.0.1"), 0}, sql_prelogin_responder_options({})),
         browser(io.executor(), {net::ip::make_address("127.0.0.1"), 0}, with_port(std::move(o))) {
     sql.start();
     browser.start();
@@ -169,6 +144,51 @@ TEST_CASE("sqlbrowser probe: expectations on port and version; an instance with 
       {{"probe", "sqlbrowser"}, {"target", "127.0.0.1:" + std::to_string(greeter.local_endpoint().port())}});
   CHECK(reason_of(other) == "sqlbrowser.malformed");
   greeter.stop();
+}
+
+TEST_CASE("sqlbrowser probe: the DAC port, and a port now held by another instance") {
+  sqlbrowser_responder_options o;
+  o.instances = {instance_at("SALES", 1)};
+  o.dac_port = 1434 + 100;
+  lab l(o);
+  const auto dac = test::run_check(l.check({{"instance", "SALES"}, {"dac", true}}));
+  CHECK(dac.outcome.state == status::pass);
+  CHECK(details_of(dac)["dac"]["tcp_port"] == 1534);
+
+  sqlbrowser_responder_options no_dac;
+  no_dac.instances = {instance_at("SALES", 1)};
+  lab without(no_dac);
+  const auto off = test::run_check(without.check({{"instance", "SALES"}, {"dac", true}, {"timeout", "1s"}}));
+  CHECK(off.outcome.state == status::pass); // the DAC is off by default on SQL Server: evidence, not a failure
+  CHECK(details_of(off)["dac"].get<std::string>().starts_with("no answer"));
+
+  // The Browser's entry is stale: the server on that port is HR, not SALES.
+  test::io_thread io;
+  tcp_responder hr(io.executor(), {net::ip::make_address("127.0.0.1"), 0}, sql_prelogin_responder_options({{}, "HR"}));
+  hr.start();
+  sqlbrowser_responder_options stale;
+  stale.instances = {instance_at("SALES", hr.local_endpoint().port())};
+  lab l2(stale);
+  const auto moved = test::run_check(l2.check({{"instance", "SALES"}, {"prelogin", true}}));
+  CHECK(reason_of(moved) == "sqlbrowser.port_mismatch");
+  CHECK(details_of(moved)["prelogin"]["instance_matches"] == false);
+  CHECK(moved.outcome.message.find("says it is not SALES") != std::string::npos);
+  hr.stop();
+}
+
+TEST_CASE("sql_prelogin_answer: version, encryption off, INSTOPT says whether the named instance is this one") {
+  tds::client_prelogin hello;
+  hello.instance = "sales";
+  const auto asked = *tds::build_client_prelogin(hello);
+  const auto same = tds::parse_server_prelogin(*sql_prelogin_answer(asked, {{16, 0, 1000, 6}, "SALES"}));
+  REQUIRE(same);
+  CHECK(same.value->version.text() == "16.0.1000");
+  CHECK(same.value->encryption == tds::encrypt::off);
+  CHECK(same.value->instance_validity == 0);
+  const auto other = tds::parse_server_prelogin(*sql_prelogin_answer(asked, {{16, 0, 1000, 6}, "HR"}));
+  CHECK(other.value->instance_validity == 1);
+  const std::vector<std::uint8_t> junk = {0x12, 0x01, 0x00, 0x09, 0, 0, 0, 0, 0xff};
+  CHECK_FALSE(sql_prelogin_answer(junk, {}));
 }
 
 } // TEST_SUITE
