@@ -1,6 +1,7 @@
 #include "core/registry.hpp"
 
 #include "probes/dns/dns_probe.hpp"
+#include "probes/rpc_epm/epm_probe.hpp"
 #include "probes/sqlbrowser/sqlbrowser_probe.hpp"
 #include "probes/stun/stun_probe.hpp"
 #include "probes/tcp/tcp_probe.hpp"
@@ -23,6 +24,7 @@ const registry& registry::builtin() {
     r.add(make_stun_probe());
     r.add(make_turn_probe());
     r.add(make_sqlbrowser_probe());
+    r.add(make_epm_probe());
     return r;
   }();
   return instance;
