@@ -97,8 +97,10 @@ std::optional<std::vector<std::uint8_t>> ept_map(std::span<const std::uint8_t> s
   return encode_ept_map_response(answer);
 }
 
-// ept_lookup, paged as Windows does: entries with status 0 while any are left
-// (the handle remembers where), then an empty answer with EPT_S_NOT_REGISTERED.
+// ept_lookup, paged: status 0 with a handle that remembers where while entries
+// are left, and a null handle with the last page — the end impacket's
+// hept_lookup waits for. A handle past the end, or nothing registered, gets
+// EPT_S_NOT_REGISTERED (what Samba sends with its last page instead).
 std::optional<std::vector<std::uint8_t>> ept_lookup(std::span<const std::uint8_t> stub, const epm_responder_options& o,
                                                     const std::string& address) {
   const auto asked = decode_ept_lookup_request(stub);
@@ -119,10 +121,11 @@ std::optional<std::vector<std::uint8_t>> ept_lookup(std::span<const std::uint8_t
     e.annotation = o.registrations[i].annotation.substr(0, max_annotation - 1);
     answer.entries.push_back(std::move(e));
   }
-  // A non-null handle: a marker, then the next offset.
-  answer.entry_handle[0] = 1;
-  const auto next = static_cast<std::uint32_t>(end);
-  std::memcpy(answer.entry_handle.data() + 16, &next, sizeof next);
+  if (end < o.registrations.size()) {
+    answer.entry_handle[0] = 1; // non-null, then where the next page starts
+    const auto next = static_cast<std::uint32_t>(end);
+    std::memcpy(answer.entry_handle.data() + 16, &next, sizeof next);
+  }
   return encode_ept_lookup_response(answer);
 }
 

@@ -1,7 +1,7 @@
 // The rpc-epm reference responder: an MS-RPC endpoint mapper on TCP that
 // accepts a bind to the endpoint mapper interface, answers ept_map for its
 // registrations (an ncacn_ip_tcp tower with the registered port) and pages
-// through them for ept_lookup, as Windows does. The address it puts in towers
+// through them for ept_lookup, ending with a null handle as Windows does. The address it puts in towers
 // is configurable, to play a server behind NAT or a load balancer. For `demo`,
 // `listen` and the tests; the services behind the ports are someone else's.
 #pragma once

@@ -7,6 +7,7 @@
 #include "probes/tcp/responder.hpp"
 #include "support/check_runner.hpp"
 #include "support/io_thread.hpp"
+#include "support/process.hpp"
 #include "support/unbound_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -133,7 +134,7 @@ TEST_CASE("rpc-epm: port and port_range expectations") {
   CHECK(outside.outcome.message.find("outside 1-1023") != std::string::npos);
 }
 
-TEST_CASE("rpc-epm list: pages through ept_lookup until EPT_S_NOT_REGISTERED, every entry in evidence") {
+TEST_CASE("rpc-epm list: pages through ept_lookup until the null handle, every entry in evidence") {
   std::vector<epm_registration> many;
   const auto samr = interface_named("samr");
   for (std::uint16_t i = 0; i < 501; ++i) many.push_back({{samr.id, samr.major, i}, static_cast<std::uint16_t>(40000 + i), "entry " + std::to_string(i)});
@@ -145,7 +146,7 @@ TEST_CASE("rpc-epm list: pages through ept_lookup until EPT_S_NOT_REGISTERED, ev
   CHECK(d["registrations"][500]["port"] == 40500);
   CHECK(d["registrations"][500]["annotation"] == "entry 500");
   CHECK(d["registrations"][0]["name"] == "samr");
-  CHECK(d["lookup_status"] == "ept_not_registered");
+  CHECK(d["lookup_status"] == "success");
   CHECK(r.outcome.message == "501 registrations listed");
 }
 
@@ -188,6 +189,29 @@ TEST_CASE("rpc-epm: a bind_nak, a fault, and a service that is not an endpoint m
       {{"probe", "rpc-epm"}, {"target", "127.0.0.1:" + std::to_string(test::free_loopback_port())}, {"interface", "samr"}});
   CHECK(reason_of(closed) == "tcp.refused");
   for (auto* r : {&refusing, &faulting, &greeter}) r->stop();
+}
+
+TEST_CASE("impacket reads the epm responder: hept_map gives the registered port, hept_lookup every entry") {
+  lab l({{interface_named("samr"), 0, "samr"}, {interface_named("emsmdb"), 40001, "Exchange MAPI"}});
+  const auto port = std::to_string(l.epm->local_endpoint().port());
+  const std::string connect = "from impacket.dcerpc.v5 import epm, transport, samr\n"
+                              "def dce():\n"
+                              "    d = transport.DCERPCTransportFactory(\"ncacn_ip_tcp:127.0.0.1[" + port + "]\").get_dce_rpc()\n"
+                              "    d.connect()\n"
+                              "    return d\n";
+  const auto mapped = test::run_process(
+      {"/usr/bin/python3", "-c", connect + "print(epm.hept_map(\"127.0.0.1\", samr.MSRPC_UUID_SAMR, protocol=\"ncacn_ip_tcp\", dce=dce()))"});
+  INFO(mapped.out, mapped.err);
+  CHECK(mapped.exit_code == 0);
+  CHECK(mapped.out == "ncacn_ip_tcp:127.0.0.1[" + std::to_string(l.service.local_endpoint().port()) + "]\n");
+
+  const auto listed = test::run_process(
+      {"/usr/bin/python3", "-c", connect + "for e in epm.hept_lookup(None, dce=dce()):\n"
+                                           "    print(epm.PrintStringBinding(e[\"tower\"][\"Floors\"]), e[\"annotation\"])"});
+  INFO(listed.out, listed.err);
+  CHECK(listed.exit_code == 0);
+  CHECK(listed.out.find("ncacn_ip_tcp:127.0.0.1[40001]") != std::string::npos);
+  CHECK(listed.out.find("Exchange MAPI") != std::string::npos);
 }
 
 } // TEST_SUITE
