@@ -294,7 +294,10 @@ private:
       v.raise(status::fail, reason::epm_port_mismatch,
               what + " is mapped to port " + std::to_string(port) + ", outside " + std::to_string(cfg.port_range->first) +
                   "-" + std::to_string(cfg.port_range->second) + " that the firewall opens");
-    if (v.passed()) v.message = what + " is registered at " + target + " on port " + std::to_string(port);
+    // A warning (the tower's address) still says where the interface is.
+    const auto found = what + " is registered at " + target + " on port " + std::to_string(port);
+    if (v.passed()) v.message = found;
+    else if (v.state == status::warn) v.message += ". " + found;
     co_return port;
   }
 
@@ -337,7 +340,7 @@ private:
     v.details["dynamic_connection"] = r.details();
     if (r.connected()) {
       close_connection(*r.socket, true);
-      if (v.passed()) v.message += ", and that port accepts connections";
+      if (v.passed() || v.state == status::warn) v.message += ", and that port accepts connections";
       co_return;
     }
     v.raise(status::fail, reason::epm_dynamic_port_unreachable,

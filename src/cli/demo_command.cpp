@@ -37,6 +37,7 @@ std::map<std::string, std::string> start_responders(responder_host& host, demo_r
   const auto dns = host.add_dns(first, 0, demo_zone());
   const auto stun = host.add_stun({first, 0});
   const auto sql = host.add_sqlbrowser({first, 0}, {{"SALES"}, {"HR"}});
+  const auto epm = host.add_epm({first, 0}, {{"emsmdb"}, {"nspi"}, {"rfr"}});
 
   // TLS: a leaf from a root made now, plain, asking for a client certificate
   // (naming the root), and behind SMTP STARTTLS.
@@ -64,7 +65,8 @@ std::map<std::string, std::string> start_responders(responder_host& host, demo_r
           {"smtp_port", std::to_string(tls_smtp.port())},
           {"tls_ca_file", root.path.string()},
           {"stun_port", std::to_string(stun.port())},
-          {"sqlbrowser_port", std::to_string(sql.browser.port())}};
+          {"sqlbrowser_port", std::to_string(sql.directory.port())},
+          {"epm_port", std::to_string(epm.directory.port())}};
 }
 
 int demo(const output_flags& output) {

@@ -5,6 +5,7 @@
 #include "core/exit_code.hpp"
 #include "core/text_file.hpp"
 #include "net/endpoint_text.hpp"
+#include "probes/rpc_epm/dcerpc.hpp"
 #include "probes/tcp/options.hpp"
 
 #include <filesystem>
@@ -27,6 +28,9 @@ struct listen_args {
   std::string sqlbrowser_ports;
   std::vector<std::string> sql_instances{"SQLEXPRESS"}; // NAME or NAME=TCPPORT
   std::string reply_from;                               // sqlbrowser: answer from this address
+  std::string epm_ports;
+  std::vector<std::string> epm_interfaces{"emsmdb", "nspi", "rfr"}; // NAME|UUID or NAME=TCPPORT
+  std::string tower_address;                                        // epm: the address put in towers
   std::string cert_file, key_file, client_ca_file;
   std::vector<std::string> names{"localhost"}; // for the generated certificate
   std::uint16_t dns_port = 0;
@@ -63,15 +67,19 @@ std::optional<std::vector<net::ip::address>> parse_addresses(const std::vector<s
 constexpr std::uint16_t dns_well_known_port = 53;
 constexpr std::uint16_t stun_well_known_port = 3478;
 constexpr std::uint16_t sqlbrowser_well_known_port = 1434;
+constexpr std::uint16_t epm_well_known_port = 135;
 
-// --sql-instance SALES or SALES=1433 (0 or none: an ephemeral port).
-std::optional<std::vector<responder_host::sql_instance_spec>> parse_sql_instances(const std::vector<std::string>& texts) {
-  std::vector<responder_host::sql_instance_spec> specs;
+// --sql-instance SALES, --epm-interface samr=49700: NAME or NAME=TCPPORT (0 or
+// none: an ephemeral port); `valid_name` says whether NAME is one.
+std::optional<std::vector<responder_host::named_port>> parse_named_ports(const std::vector<std::string>& texts,
+                                                                          const char* flag, const char* what_name_is,
+                                                                          bool (*valid_name)(const std::string&)) {
+  std::vector<responder_host::named_port> specs;
   for (const auto& text : texts) {
-    responder_host::sql_instance_spec spec;
+    responder_host::named_port spec;
     const auto equals = text.find('=');
     spec.name = text.substr(0, equals);
-    bool ok = !spec.name.empty() && spec.name.size() <= 32;
+    bool ok = valid_name(spec.name);
     if (ok && equals != std::string::npos) {
       const auto port = text.substr(equals + 1);
       unsigned long value = 0;
@@ -80,8 +88,8 @@ std::optional<std::vector<responder_host::sql_instance_spec>> parse_sql_instance
       spec.tcp_port = static_cast<std::uint16_t>(value);
     }
     if (!ok) {
-      std::cerr << "edgeprobe listen: --sql-instance " << text
-                << ": give NAME or NAME=TCPPORT, a name of 1 to 32 characters and a port up to 65535\n";
+      std::cerr << "edgeprobe listen: " << flag << ' ' << text << ": give NAME or NAME=TCPPORT, " << what_name_is
+                << ", and a port up to 65535\n";
       return std::nullopt;
     }
     specs.push_back(spec);
@@ -125,7 +133,20 @@ int listen(const listen_args& args) {
   const auto smtp_ports = parse_ports(args.smtp_ports, "--smtp");
   auto stun_ports = parse_ports(args.stun_ports, "--stun");
   auto sqlbrowser_ports = parse_ports(args.sqlbrowser_ports, "--sqlbrowser");
-  const auto sql_instances = parse_sql_instances(args.sql_instances);
+  const auto sql_instances = parse_named_ports(args.sql_instances, "--sql-instance", "a name of 1 to 32 characters",
+                                              [](const std::string& n) { return !n.empty() && n.size() <= 32; });
+  auto epm_ports = parse_ports(args.epm_ports, "--epm");
+  const auto epm_interfaces = parse_named_ports(
+      args.epm_interfaces, "--epm-interface", "NAME an interface `edgeprobe probes rpc-epm` lists, or a UUID",
+      [](const std::string& n) { return dcerpc::find_interface(n) || dcerpc::parse_uuid(n); });
+  if (!args.tower_address.empty()) {
+    boost::system::error_code ec;
+    net::ip::make_address_v4(args.tower_address, ec);
+    if (ec) {
+      std::cerr << "edgeprobe listen: --tower-address " << args.tower_address << ": not an IPv4 address\n";
+      return exit_invalid;
+    }
+  }
   const auto addresses = parse_addresses(args.addresses, "--address");
   std::optional<net::ip::address> reply_from;
   if (!args.reply_from.empty()) {
@@ -134,10 +155,11 @@ int listen(const listen_args& args) {
     reply_from = parsed->front();
   }
   if (!tcp_ports || !udp_ports || !tls_ports || !smtp_ports || !stun_ports || !sqlbrowser_ports || !sql_instances ||
-      !addresses)
+      !epm_ports || !epm_interfaces || !addresses)
     return exit_invalid;
   if (args.probe_responders && stun_ports->empty()) stun_ports->push_back(stun_well_known_port);
   if (args.probe_responders && sqlbrowser_ports->empty()) sqlbrowser_ports->push_back(sqlbrowser_well_known_port);
+  if (args.probe_responders && epm_ports->empty()) epm_ports->push_back(epm_well_known_port);
   std::optional<tls_responder_options> tls;
   if (!tls_ports->empty() || !smtp_ports->empty()) {
     try {
@@ -150,9 +172,9 @@ int listen(const listen_args& args) {
   }
   const std::uint16_t dns_port = args.dns_port ? args.dns_port : args.probe_responders ? dns_well_known_port : 0;
   if (tcp_ports->empty() && udp_ports->empty() && tls_ports->empty() && smtp_ports->empty() && stun_ports->empty() &&
-      sqlbrowser_ports->empty() && dns_port == 0) {
+      sqlbrowser_ports->empty() && epm_ports->empty() && dns_port == 0) {
     std::cerr << "edgeprobe listen: nothing to listen on; give --tcp PORTS, --udp PORTS, --tls PORTS, --smtp PORTS, "
-                 "--stun PORTS, --sqlbrowser PORTS, --dns PORT or --probe-responders\n";
+                 "--stun PORTS, --sqlbrowser PORTS, --epm PORTS, --dns PORT or --probe-responders\n";
     return exit_invalid;
   }
   responder_host host;
@@ -187,12 +209,21 @@ int listen(const listen_args& args) {
         binding = "sqlbrowser " + endpoint_text(net::ip::udp::endpoint(address, port)) +
                   (reply_from ? " (replying from " + reply_from->to_string() + ")" : "");
         const auto started = host.add_sqlbrowser({address, port}, *sql_instances, reply_from);
-        std::cout << "listening sqlbrowser " << started.browser
+        std::cout << "listening sqlbrowser " << started.directory
                   << (reply_from ? " (answers from " + reply_from->to_string() + ", as a cluster node does)" : "")
                   << '\n';
-        for (std::size_t i = 0; i < started.instances.size(); ++i)
-          std::cout << "listening sql " << started.instances[i] << " (instance " << (*sql_instances)[i].name
+        for (std::size_t i = 0; i < started.services.size(); ++i)
+          std::cout << "listening sql " << started.services[i] << " (instance " << (*sql_instances)[i].name
                     << ": answers TDS PRELOGIN)\n";
+      }
+      for (const auto port : *epm_ports) {
+        binding = "epm " + endpoint_text(net::ip::tcp::endpoint(address, port));
+        const auto started = host.add_epm({address, port}, *epm_interfaces, args.tower_address);
+        std::cout << "listening epm " << started.directory
+                  << (args.tower_address.empty() ? "" : " (towers name " + args.tower_address + ")") << '\n';
+        for (std::size_t i = 0; i < started.services.size(); ++i)
+          std::cout << "listening rpc " << started.services[i] << " (" << (*epm_interfaces)[i].name
+                    << ", registered with the endpoint mapper: greeting, then echo)\n";
       }
       if (dns_port) {
         binding = "dns (udp and tcp) " + endpoint_text(net::ip::udp::endpoint(address, dns_port));
@@ -230,6 +261,13 @@ void add_listen_command(CLI::App& app, int& exit_code) {
       ->take_all();
   cmd->add_option("--reply-from", args->reply_from,
                   "the Browser answers from this local address, as a clustered instance's node does");
+  cmd->add_option("--epm", args->epm_ports,
+                  "TCP ports for the MS-RPC endpoint mapper responder: 135 (each interface also gets a TCP listener)");
+  cmd->add_option("--epm-interface", args->epm_interfaces,
+                  "interfaces it registers: NAME or UUID, optionally =TCPPORT (repeatable; default emsmdb nspi rfr)")
+      ->take_all();
+  cmd->add_option("--tower-address", args->tower_address,
+                  "the IPv4 address the endpoint mapper puts in its answers (default: the address asked)");
   cmd->add_option("--cert", args->cert_file, "PEM certificate chain for --tls/--smtp (default: generated)");
   cmd->add_option("--key", args->key_file, "PEM key of --cert (default: read from --cert)");
   cmd->add_option("--client-ca", args->client_ca_file,
@@ -239,7 +277,7 @@ void add_listen_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--address", args->addresses, "addresses to listen on (repeatable; default 0.0.0.0)")
       ->take_all();
   cmd->add_flag("--probe-responders", args->probe_responders,
-                "also run each probe's reference responder on its standard port (dns: 53, stun: 3478, sqlbrowser: 1434)");
+                "also run each probe's reference responder on its standard port (dns: 53, stun: 3478, sqlbrowser: 1434, epm: 135)");
   cmd->callback([args, &exit_code] { exit_code = listen(*args); });
 }
 

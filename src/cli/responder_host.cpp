@@ -1,5 +1,6 @@
 #include "cli/responder_host.hpp"
 
+#include "probes/rpc_epm/responder.hpp"
 #include "probes/sqlbrowser/prelogin_responder.hpp"
 
 #include <boost/asio/ip/host_name.hpp>
@@ -72,18 +73,17 @@ net::ip::udp::endpoint responder_host::add_stun(net::ip::udp::endpoint at) {
   return r->local_endpoint();
 }
 
-responder_host::sqlbrowser_endpoints responder_host::add_sqlbrowser(net::ip::udp::endpoint at,
-                                                                   const std::vector<sql_instance_spec>& instances,
-                                                                   std::optional<net::ip::address> reply_from) {
+responder_host::directory_endpoints<net::ip::udp::endpoint> responder_host::add_sqlbrowser(
+    net::ip::udp::endpoint at, const std::vector<named_port>& instances, std::optional<net::ip::address> reply_from) {
   // The Browser names the server by its NetBIOS name: the host name, upper case, at most 15 characters.
   auto server = net::ip::host_name().substr(0, 15);
   std::transform(server.begin(), server.end(), server.begin(), [](unsigned char c) { return std::toupper(c); });
-  sqlbrowser_endpoints out;
+  directory_endpoints<net::ip::udp::endpoint> out;
   sqlbrowser_responder_options options;
   options.reply_from = reply_from;
   for (const auto& spec : instances) {
     const auto sql = add_tcp({at.address(), spec.tcp_port}, sql_prelogin_responder_options({{15, 0, 2000, 0}, spec.name}));
-    out.instances.push_back(sql);
+    out.services.push_back(sql);
     ssrp::instance record;
     record.server_name = server;
     record.instance_name = spec.name;
@@ -95,7 +95,25 @@ responder_host::sqlbrowser_endpoints responder_host::add_sqlbrowser(net::ip::udp
   }
   auto& r = sqlbrowser_.emplace_back(std::make_unique<sqlbrowser_responder>(io_.get_executor(), at, std::move(options)));
   r->start();
-  out.browser = r->local_endpoint();
+  out.directory = r->local_endpoint();
+  return out;
+}
+
+responder_host::directory_endpoints<net::ip::tcp::endpoint> responder_host::add_epm(
+    net::ip::tcp::endpoint at, const std::vector<named_port>& interfaces, const std::string& tower_address) {
+  directory_endpoints<net::ip::tcp::endpoint> out;
+  epm_responder_options options;
+  options.tower_address = tower_address;
+  for (const auto& spec : interfaces) {
+    const auto* known = dcerpc::find_interface(spec.name);
+    const auto uuid = dcerpc::parse_uuid(spec.name);
+    if (!known && !uuid) continue;
+    const auto service = add_tcp({at.address(), spec.tcp_port});
+    out.services.push_back(service);
+    options.registrations.push_back({known ? known->id : dcerpc::syntax_id{*uuid, 1, 0}, service.port(),
+                                     known ? std::string(known->description) : spec.name});
+  }
+  out.directory = add_tcp(at, epm_responder_tcp_options(std::move(options)));
   return out;
 }
 

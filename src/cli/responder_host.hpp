@@ -31,19 +31,26 @@ public:
   net::ip::tcp::endpoint add_tls(net::ip::tcp::endpoint at, tls_responder_options options);
   std::uint16_t add_dns(net::ip::address at, std::uint16_t port, dns_zone zone);
   net::ip::udp::endpoint add_stun(net::ip::udp::endpoint at);
-  // A SQL Server Browser on `at` listing `instances`, and for each a SQL Server
-  // stand-in answering TDS PRELOGIN on the same address (tcp_port 0: an
-  // ephemeral port). reply_from: answer from that address, as a cluster node does.
-  struct sql_instance_spec {
+  // A directory service and the services it names: each gets a TCP listener
+  // on the directory's address, on tcp_port (0: an ephemeral port).
+  struct named_port {
     std::string name;
     std::uint16_t tcp_port = 0;
   };
-  struct sqlbrowser_endpoints {
-    net::ip::udp::endpoint browser;
-    std::vector<net::ip::tcp::endpoint> instances; // in the order given
+  template <class Endpoint> struct directory_endpoints {
+    Endpoint directory;
+    std::vector<net::ip::tcp::endpoint> services; // in the order given
   };
-  sqlbrowser_endpoints add_sqlbrowser(net::ip::udp::endpoint at, const std::vector<sql_instance_spec>& instances,
-                                      std::optional<net::ip::address> reply_from = std::nullopt);
+  // A SQL Server Browser listing `instances`, each a SQL Server stand-in
+  // answering TDS PRELOGIN. reply_from: answer from that address, as a cluster node does.
+  directory_endpoints<net::ip::udp::endpoint> add_sqlbrowser(net::ip::udp::endpoint at,
+                                                             const std::vector<named_port>& instances,
+                                                             std::optional<net::ip::address> reply_from = std::nullopt);
+  // An MS-RPC endpoint mapper registering `interfaces` (names or UUIDs that
+  // dcerpc::find_interface/parse_uuid know; others are skipped), each a tcp
+  // responder. tower_address: the IPv4 address put in towers ("": the one asked).
+  directory_endpoints<net::ip::tcp::endpoint> add_epm(net::ip::tcp::endpoint at, const std::vector<named_port>& interfaces,
+                                                      const std::string& tower_address = {});
   // One tcp responder per address, all on one ephemeral port number (a name that
   // resolves to all of them); returns the port.
   std::uint16_t add_tcp_same_port(const std::vector<net::ip::address>& addresses,

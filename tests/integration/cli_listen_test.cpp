@@ -64,6 +64,27 @@ TEST_CASE("listen --tcp --udp: the probes go through it and report what the resp
   CHECK(listen.stop(SIGINT) == 0);
 }
 
+TEST_CASE("listen --epm --tower-address: the rpc-epm probe maps an interface there and warns of the address") {
+  const auto port = std::to_string(free_tcp_port());
+  edgeprobe::test::background_process listen({EDGEPROBE_BINARY, "listen", "--epm", port, "--address", "127.0.0.1",
+                                              "--epm-interface", "samr", "emsmdb", "--tower-address", "10.1.2.3"});
+  const auto banner = listen.read_until("ready");
+  CHECK(banner.find("listening epm 127.0.0.1:" + port + " (towers name 10.1.2.3)") != std::string::npos);
+  CHECK(banner.find("(samr, registered with the endpoint mapper") != std::string::npos);
+
+  const auto mapped = only_result(edgeprobe::test::run_edgeprobe(
+      {"check", "rpc-epm", "127.0.0.1:" + port, "--set", "interface=samr", "--format", "json"}));
+  CHECK(mapped["status"] == "warn");
+  CHECK(mapped["reason"] == "epm.address_mismatch");
+  CHECK(mapped["addresses"][0]["details"]["endpoints"][0]["address"] == "10.1.2.3");
+  CHECK(mapped["message"].get<std::string>().find("and that port accepts connections") != std::string::npos);
+  CHECK(listen.stop(SIGINT) == 0);
+
+  const auto bad = edgeprobe::test::run_edgeprobe({"listen", "--epm", port, "--epm-interface", "nosuch"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--epm-interface nosuch") != std::string::npos);
+}
+
 TEST_CASE("listen with nothing to listen on, or a bad port list, is exit 2") {
   CHECK(edgeprobe::test::run_edgeprobe({"listen"}).exit_code == 2);
   const auto r = edgeprobe::test::run_edgeprobe({"listen", "--tcp", "80-70"});

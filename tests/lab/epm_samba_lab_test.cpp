@@ -106,6 +106,7 @@ TEST_CASE("rpc-epm vs Samba behind a DNAT'ed virtual address: epm.address_mismat
   CHECK(r.outcome.message.find("10.77.2.2:") != std::string::npos);
   CHECK(r.outcome.message.find("not to 10.77.9.9") != std::string::npos);
   CHECK(details_of(r)["dynamic_connection"]["connect_ms"].is_number()); // through the VIP, the port answers
+  CHECK(r.outcome.message.find(", and that port accepts connections") != std::string::npos);
 }
 
 TEST_CASE("rpc-epm vs Samba behind a firewall that opens only 135: epm.dynamic_port_unreachable at the deadline") {
