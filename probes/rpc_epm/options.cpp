@@ -53,7 +53,7 @@ const probe_options& epm_option_specs() {
               {"version", option_kind::string,
                "The interface version \"major.minor\" (default: the known interface's, else 1.0)."},
               {"list", option_kind::boolean,
-               "Enumerate every registration with ept_lookup (servers may decline; Samba does)."},
+               "Enumerate every registration with ept_lookup (a server may decline; the evidence then says how it ended)."},
               {"connect", option_kind::boolean,
                "TCP connect to the mapped dynamic port afterwards (default true): 135 answering is not the service "
                "being reachable."},
