@@ -120,9 +120,12 @@ public:
     co_return true;
   }
 
-  // One request and its (possibly fragmented) response stub; nullopt after raising.
+  // One request and its (possibly fragmented) response stub; nullopt after
+  // raising. With `fault_status`, a fault is an answer the caller judges: it
+  // is stored there and nothing is raised.
   net::awaitable<std::optional<std::vector<std::uint8_t>>> call(std::uint16_t opnum, std::vector<std::uint8_t> stub,
-                                                                const std::string& what) {
+                                                                const std::string& what,
+                                                                std::optional<std::uint32_t>* fault_status = nullptr) {
     dcerpc::request_pdu request;
     request.head.type = dcerpc::ptype::request;
     request.head.call_id = next_call_++;
@@ -148,6 +151,10 @@ public:
         co_return std::nullopt;
       }
       if (const auto* fault = std::get_if<dcerpc::fault_pdu>(&*pdu.value)) {
+        if (fault_status) {
+          *fault_status = fault->status;
+          co_return std::nullopt;
+        }
         v_.raise(status::fail, reason::epm_fault,
                  target_ + " answered " + what + " with a fault: " + dcerpc::status_name(fault->status));
         co_return std::nullopt;
@@ -307,7 +314,15 @@ private:
     dcerpc::ept_lookup_request request;
     std::string ended = "not answered";
     for (int page = 0; page < max_lookup_pages; ++page) {
-      const auto stub = co_await run.call(dcerpc::opnum::ept_lookup, dcerpc::encode_ept_lookup_request(request), "ept_lookup");
+      // A server that does not enumerate may fault (op_rng_error, access_denied):
+      // that ends the list, it does not fail the check.
+      std::optional<std::uint32_t> fault;
+      const auto stub =
+          co_await run.call(dcerpc::opnum::ept_lookup, dcerpc::encode_ept_lookup_request(request), "ept_lookup", &fault);
+      if (fault) {
+        ended = "fault " + dcerpc::status_name(*fault);
+        break;
+      }
       if (!stub) co_return;
       const auto answer = dcerpc::decode_ept_lookup_response(*stub);
       if (!answer) {

@@ -178,6 +178,17 @@ TEST_CASE("rpc-epm: a bind_nak, a fault, and a service that is not an endpoint m
   CHECK(reason_of(faulted) == "epm.fault");
   CHECK(faulted.outcome.message.find("access_denied") != std::string::npos);
 
+  // A server that does not enumerate: the list ends, the check still passes, and says so.
+  auto lookup_fault = fault;
+  lookup_fault.status = dcerpc::status::op_rng_error;
+  tcp_responder no_lookup(io.executor(), any_loopback, scripted(*dcerpc::encode(ack), *dcerpc::encode(lookup_fault)));
+  no_lookup.start();
+  const auto declined = test::run_check({{"probe", "rpc-epm"}, {"target", target(no_lookup)}, {"list", true}});
+  CHECK(declined.outcome.state == status::pass);
+  CHECK(details_of(declined)["lookup_status"] == "fault op_rng_error");
+  CHECK(declined.outcome.message == "0 registrations listed (the endpoint mapper does not enumerate: fault op_rng_error)");
+  no_lookup.stop();
+
   tcp_responder greeter(io.executor(), any_loopback);
   greeter.start();
   const auto other = test::run_check({{"probe", "rpc-epm"}, {"target", target(greeter)}, {"interface", "samr"}});
