@@ -257,6 +257,8 @@ private:
     std::string why;
     if (!sent || std::get<0>(*sent)) why = "could not send the PRELOGIN";
     while (why.empty()) {
+      // Another service's text would read as a huge TDS length: judge it now, not at the deadline.
+      if (buffer.size() >= 8 && buffer[0] != tds::packet_type::tabular_result) break;
       if (const auto size = tds::framed_size(buffer); size && buffer.size() >= *size) {
         buffer.resize(*size);
         break;

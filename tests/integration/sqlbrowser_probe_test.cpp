@@ -162,6 +162,21 @@ TEST_CASE("sqlbrowser probe: the DAC port, and a port now held by another instan
   CHECK(off.outcome.state == status::pass); // the DAC is off by default on SQL Server: evidence, not a failure
   CHECK(details_of(off)["dac"].get<std::string>().starts_with("no answer"));
 
+  // Something else listens on the instance's port (the tcp responder greets in text).
+  test::io_thread other_io;
+  tcp_responder web(other_io.executor(), {net::ip::make_address("127.0.0.1"), 0});
+  web.start();
+  sqlbrowser_responder_options wrong;
+  wrong.instances = {instance_at("SALES", web.local_endpoint().port())};
+  lab l3(wrong);
+  const auto not_sql = test::run_check(l3.check({{"instance", "SALES"}, {"prelogin", true}, {"timeout", "5s"}}));
+  CHECK(not_sql.outcome.state == status::warn);
+  CHECK(reason_of(not_sql) == "sqlbrowser.malformed");
+  CHECK(not_sql.outcome.message.find("is it SQL Server?") != std::string::npos);
+  // Judged on the first bytes, not by waiting for the deadline.
+  CHECK(not_sql.outcome.message.find("PRELOGIN answer does not decode") != std::string::npos);
+  web.stop();
+
   // The Browser's entry is stale: the server on that port is HR, not SALES.
   test::io_thread io;
   tcp_responder hr(io.executor(), {net::ip::make_address("127.0.0.1"), 0}, sql_prelogin_responder_options({{}, "HR"}));
