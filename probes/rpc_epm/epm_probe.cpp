@@ -289,7 +289,8 @@ private:
     v.details["port"] = port;
     boost::system::error_code ec;
     const auto tower_address = net::ip::make_address(tcp_tower->address, ec);
-    if (!ec && !tower_address.is_unspecified() && tower_address != *ctx.address)
+    // Towers carry IPv4 only: asked over IPv6, there is nothing to compare.
+    if (!ec && ctx.address->is_v4() && !tower_address.is_unspecified() && tower_address != *ctx.address)
       v.raise(status::warn, reason::epm_address_mismatch,
               target + " maps " + what + " to " + tcp_tower->address + ":" + std::to_string(port) + ", not to " +
                   ctx.address->to_string() + " where the question went: a NAT or load balancer sits in front, and "

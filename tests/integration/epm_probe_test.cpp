@@ -113,6 +113,24 @@ TEST_CASE("rpc-epm: a tower naming another address warns epm.address_mismatch wi
   CHECK(r.outcome.message.find("not to 127.0.0.1") != std::string::npos);
 }
 
+TEST_CASE("rpc-epm over IPv6: towers carry 0.0.0.0, and that is no mismatch") {
+  test::io_thread io;
+  const tcp::endpoint v6{net::ip::make_address("::1"), 0};
+  tcp_responder service(io.executor(), v6);
+  service.start();
+  tcp_responder epm(io.executor(), v6,
+                    epm_responder_tcp_options({{{interface_named("samr"), service.local_endpoint().port(), "samr"}}, ""}));
+  epm.start();
+  const auto r = test::run_check(
+      {{"probe", "rpc-epm"}, {"target", "[::1]:" + std::to_string(epm.local_endpoint().port())}, {"interface", "samr"}});
+  INFO(r.outcome.message);
+  CHECK(r.outcome.state == status::pass);
+  CHECK(details_of(r)["endpoints"][0]["address"] == "0.0.0.0");
+  CHECK(details_of(r)["dynamic_connection"]["connect_ms"].is_number());
+  epm.stop();
+  service.stop();
+}
+
 TEST_CASE("rpc-epm: 135 answers but the dynamic port is closed: epm.dynamic_port_unreachable with the tcp reason") {
   const auto closed = test::free_loopback_port();
   lab l({{interface_named("samr"), closed, "samr"}});
