@@ -12,7 +12,7 @@ build_dir=${EDGEPROBE_BUILD_DIR:-$here/build}
 
 # ca-certificates: the system roots the tls probe trusts by default.
 build_packages=(g++ cmake ninja-build pkg-config ca-certificates
-  libboost1.81-dev libssl-dev libc-ares-dev libcli11-dev nlohmann-json3-dev doctest-dev)
+  libboost1.81-dev libssl-dev libc-ares-dev libcli11-dev nlohmann-json3-dev doctest-dev libpugixml-dev)
 # Real peers and tools the tests drive: unbound (DNS), dig (cross-checks),
 # nftables + iproute2 (fault injection in network namespaces), jsonschema (the
 # suite schema cross-check), nginx + openssl (real TLS servers for the tls probe),
