@@ -26,6 +26,7 @@ std::string_view kind_name(option_kind k) {
     case option_kind::string_map: return "object";
     case option_kind::address: return "IP address";
     case option_kind::file: return "file path";
+    case option_kind::status_set: return "list of statuses: 200, \"2xx\"";
   }
   return "";
 }

@@ -77,6 +77,7 @@ private:
     case option_kind::bytes: return check_bytes(value, raw, true);
     case option_kind::pattern: return check_pattern(value, raw);
     case option_kind::string_map: return check_string_map(value, raw);
+    case option_kind::status_set: return check_status_set(value, raw);
     case option_kind::address:
       if (!value.is_string() || !syntax::matches(syntax::ip_address(), value.get_ref<const std::string&>()))
         wrong("", "an IP address such as \"192.0.2.10\" or \"2001:db8::10\"", value, raw);
@@ -120,6 +121,22 @@ private:
       if (c == text) return;
     auto near = nearest(text, spec_.choices);
     wrong("", expected, value, raw, near && !hide_ ? "did you mean " + in_quotes(*near) + "?" : "");
+  }
+
+  // [200, 204, "3xx"]: codes 100-599 and whole classes.
+  void check_status_set(nlohmann::json& value, const nlohmann::json& raw) {
+    const std::string expected = "a list of HTTP statuses, such as [200, 204] or [\"2xx\", 401]";
+    if (!value.is_array() || value.empty()) return wrong("", expected, value, raw);
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      auto& item = value[i];
+      const bool status_class = item.is_string() && item.get_ref<const std::string&>().size() == 3 &&
+                                item.get_ref<const std::string&>()[0] >= '1' &&
+                                item.get_ref<const std::string&>()[0] <= '5' &&
+                                item.get_ref<const std::string&>().substr(1) == "xx";
+      if (!status_class && !(normalize_integer(item) && integer_within(item, 100, 599)))
+        wrong(child_pointer("", i), "a status from 100 to 599 or a class such as \"2xx\"", item,
+              raw_child(raw, value, i));
+    }
   }
 
   void check_string_list(const nlohmann::json& value, const nlohmann::json& raw) {

@@ -21,6 +21,7 @@ enum class option_kind {
   string_map,   // object of string → string
   address,      // an IP literal (v4 or v6)
   file,         // a file's path; a relative one is relative to the suite file that wrote it
+  status_set,   // HTTP statuses: a list of codes (100-599) and classes ("2xx")
 };
 
 struct option_spec {

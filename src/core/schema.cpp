@@ -68,6 +68,11 @@ json kind_schema(const option_spec& spec) {
   case option_kind::pattern: return {{"anyOf", json::array({string_type(), hex_object()})}};
   case option_kind::string_map: return {{"type", "object"}, {"additionalProperties", string_type()}};
   case option_kind::address: return formatted(syntax::ip_address());
+  case option_kind::status_set: {
+    const json code = {{"type", "integer"}, {"minimum", 100}, {"maximum", 599}};
+    const json status_class = {{"type", "string"}, {"pattern", "^[1-5]xx$"}};
+    return {{"type", "array"}, {"minItems", 1}, {"items", {{"anyOf", json::array({code, status_class})}}}};
+  }
   }
   return json::object();
 }
