@@ -92,6 +92,8 @@
   X(http_body_mismatch, "http.body_mismatch", "The response body does not contain what the check expects.") \
   X(http_header_mismatch, "http.header_mismatch", "A response header does not match what the check expects.") \
   X(http_malformed, "http.malformed", "The answer is not valid HTTP.") \
+  X(http_no_response, "http.no_response", "Connected, but the server sent no complete answer before the deadline, or closed the connection without one: an overloaded application pool, or a proxy holding the request.") \
+  X(http_slow, "http.slow", "The answer came, but later than expect.max_ms: look at the phases to see where the time went (connect, tls, first_byte is the server thinking, transfer is the network).") \
   X(autodiscover_failed, "autodiscover.failed", "Every Autodiscover candidate URL failed; the evidence lists each with its own reason.") \
   X(autodiscover_no_ews_url, "autodiscover.no_ews_url", "Autodiscover answered without an EWS URL.") \
   X(ews_soap_fault, "ews.soap_fault", "EWS answered with a SOAP fault.") \

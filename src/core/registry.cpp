@@ -1,6 +1,7 @@
 #include "core/registry.hpp"
 
 #include "probes/dns/dns_probe.hpp"
+#include "probes/http/http_probe.hpp"
 #include "probes/rpc_epm/epm_probe.hpp"
 #include "probes/sqlbrowser/sqlbrowser_probe.hpp"
 #include "probes/stun/stun_probe.hpp"
@@ -25,6 +26,7 @@ const registry& registry::builtin() {
     r.add(make_turn_probe());
     r.add(make_sqlbrowser_probe());
     r.add(make_epm_probe());
+    r.add(make_http_probe());
     return r;
   }();
   return instance;

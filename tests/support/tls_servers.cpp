@@ -70,7 +70,7 @@ nginx_server::nginx_server(const tls_server_options& o) : port_(free_loopback_po
           "error_log " + d + "/error.log;\n" + "events { worker_connections 64; }\n" +
           "http {\n access_log off;\n client_body_temp_path " + d + "/body;\n proxy_temp_path " + d +
           "/proxy;\n fastcgi_temp_path " + d + "/fastcgi;\n uwsgi_temp_path " + d + "/uwsgi;\n scgi_temp_path " +
-          d + "/scgi;\n server {\n  " + listen + ";\n  " + tls + "  location / { return 200 \"ok\\n\"; }\n }\n}\n");
+          d + "/scgi;\n server {\n  " + listen + ";\n  " + tls + o.nginx_server_block + "\n  location / { return 200 \"ok\\n\"; }\n }\n}\n");
   process_ = std::make_unique<background_process>(
       std::vector<std::string>{"nginx", "-p", d, "-e", d + "/error.log", "-c", conf.string()});
   wait_for_listener(port_);

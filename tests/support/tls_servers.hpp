@@ -21,6 +21,7 @@ struct tls_server_options {
   bool send_chain = true;                 // false: the leaf alone (a missing intermediate)
   std::filesystem::path client_ca_names;  // non-empty: ask for a client certificate, naming these CAs
   std::vector<std::string> extra_args;    // s_server only, e.g. {"-tls1", "-cipher", "DEFAULT@SECLEVEL=0"}
+  std::string nginx_server_block;         // nginx only: directives added to its server {} (locations, ...)
 };
 
 // `openssl s_server -www` on 127.0.0.1; ready when constructed.
