@@ -60,10 +60,15 @@ net::awaitable<bool> smtp_until_starttls(net::ip::tcp::socket& socket, clock::ti
 }
 
 net::awaitable<void> serve_tls(std::shared_ptr<SSL_CTX> context, bool starttls, std::chrono::milliseconds idle,
+                               const std::function<net::awaitable<void>(tls_session&, net::ip::tcp::socket&)>& serve,
                                net::ip::tcp::socket& socket) {
   if (starttls && !co_await smtp_until_starttls(socket, clock::now() + idle)) co_return;
   tls_session session(socket, context.get(), tls_role::server);
   if (!(co_await session.handshake(clock::now() + idle)).ok()) co_return;
+  if (serve) {
+    co_await serve(session, socket);
+    co_return;
+  }
   boost::system::error_code ec;
   const auto you = socket.remote_endpoint(ec);
   const auto me = socket.local_endpoint(ec);
@@ -87,9 +92,9 @@ tls_responder::tls_responder(net::any_io_executor executor, net::ip::tcp::endpoi
   if (!ctx) throw std::runtime_error("tls responder: " + error);
   context_ = std::shared_ptr<SSL_CTX>(ctx.release(), SSL_CTX_free);
   auto tcp = options.tcp;
-  tcp.serve_connection = [context = context_, starttls = options.starttls_smtp,
-                          idle = tcp.idle_timeout](net::ip::tcp::socket& socket) {
-    return serve_tls(context, starttls, idle, socket);
+  tcp.serve_connection = [context = context_, starttls = options.starttls_smtp, idle = tcp.idle_timeout,
+                          serve = options.serve_session](net::ip::tcp::socket& socket) {
+    return serve_tls(context, starttls, idle, serve, socket);
   };
   listener_ = std::make_unique<tcp_responder>(executor, bind, tcp);
 }

@@ -5,8 +5,10 @@
 // tests.
 #pragma once
 #include "net/tls_context.hpp"
+#include "net/tls_session.hpp"
 #include "probes/tcp/responder.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +19,9 @@ struct tls_responder_options {
   tls_server_settings tls;   // certificate, key, client CA list, versions
   bool starttls_smtp = false; // speak SMTP first and upgrade on STARTTLS
   tcp_responder_options tcp; // connection limits and idle timeout
+  // Set: serves the session after the handshake instead of the greeting and
+  // echo (the ews responder speaks HTTPS on this listener).
+  std::function<net::awaitable<void>(tls_session&, net::ip::tcp::socket&)> serve_session = {};
 };
 
 class tls_responder {
