@@ -1,6 +1,7 @@
 #include "core/registry.hpp"
 
 #include "probes/dns/dns_probe.hpp"
+#include "probes/ews/ews_probe.hpp"
 #include "probes/http/http_probe.hpp"
 #include "probes/rpc_epm/epm_probe.hpp"
 #include "probes/sqlbrowser/sqlbrowser_probe.hpp"
@@ -27,6 +28,7 @@ const registry& registry::builtin() {
     r.add(make_sqlbrowser_probe());
     r.add(make_epm_probe());
     r.add(make_http_probe());
+    r.add(make_ews_probe());
     return r;
   }();
   return instance;
