@@ -8,13 +8,17 @@
 #include "probes/ews/responder.hpp"
 #include "probes/tls/responder.hpp"
 #include "support/check_runner.hpp"
+#include "support/process.hpp"
 #include "support/io_thread.hpp"
 #include "support/temp_dir.hpp"
 #include "support/unbound_server.hpp"
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <iterator>
 
 using namespace edgeprobe;
 using json = nlohmann::json;
@@ -220,6 +224,62 @@ TEST_CASE("Autodiscover: every candidate failing is autodiscover.failed with eac
   auto b = bare.check(alice);
   b["email"] = "alice@contoso.test";
   CHECK(reason_of(test::run_check(b)) == "autodiscover.no_ews_url");
+}
+
+} // TEST_SUITE
+
+TEST_SUITE("cli") {
+
+TEST_CASE("edgeprobe check ews https://127.0.0.1:PORT/EWS/Exchange.asmx without credentials: pass, reachable, schemes") {
+  exchange_lab lab;
+  const auto r = test::run_edgeprobe({"check", "ews", "https://127.0.0.1:" + std::to_string(lab.port) + "/EWS/Exchange.asmx",
+                                      "--set", "ca_file=" + lab.root, "--format", "json"});
+  INFO(r.out, r.err);
+  CHECK(r.exit_code == 0);
+  const auto result = json::parse(r.out)["results"][0];
+  CHECK(result["status"] == "pass");
+  const auto& d = result["addresses"][0]["details"];
+  CHECK(d["outcome"] == "reachable");
+  CHECK(d["auth_schemes"] == json::array({"Negotiate", "NTLM", "Basic realm=\"EWS01\""}));
+}
+
+TEST_CASE("ews with --set email and credentials from ${env:}: every candidate, the EWS URL, Success; the password nowhere") {
+  exchange_lab lab;
+  const std::string password = "Passw0rd!";
+  ::setenv("EDGEPROBE_TEST_EWS_USER", "CONTOSO\\alice", 1);
+  ::setenv("EDGEPROBE_TEST_EWS_PASSWORD", password.c_str(), 1);
+  const auto suite = lab.dir.write("exchange.json", json{
+      {"suite", "exchange-lab"},
+      {"vars", {{"user", "${env:EDGEPROBE_TEST_EWS_USER}"}, {"password", "${env:EDGEPROBE_TEST_EWS_PASSWORD}"}}},
+      {"checks", json::array({{{"name", "mailbox"}, {"probe", "ews"}, {"target", lab.ews_url()},
+                               {"email", "alice@contoso.test"}, {"username", "${user}"}, {"password", "${password}"},
+                               {"resolver", "127.0.0.1:" + std::to_string(lab.dns->port())}, {"ca_file", lab.root},
+                               {"timeout", "10s"}}})}}.dump(2));
+  const auto report = lab.dir.path() / "report.json";
+  const auto r = test::run_edgeprobe({"run", suite.string(), "--format", "json", "--report", "json=" + report.string()});
+  const auto verbose = test::run_edgeprobe({"run", suite.string(), "-v", "--format", "human"});
+  ::unsetenv("EDGEPROBE_TEST_EWS_PASSWORD");
+  INFO(r.out, r.err);
+  CHECK(r.exit_code == 0);
+  const auto result = json::parse(r.out)["results"][0];
+  CHECK(result["status"] == "pass");
+  const auto& d = result["addresses"][0]["details"];
+  const auto& candidates = d["autodiscover"]["candidates"];
+  REQUIRE(candidates.size() == 5);
+  CHECK(candidates[0]["url"] == "https://contoso.test/autodiscover/autodiscover.xml");
+  CHECK(candidates[1]["url"] == "https://autodiscover.contoso.test/autodiscover/autodiscover.xml");
+  CHECK(candidates[2]["url"] == "http://autodiscover.contoso.test/autodiscover/autodiscover.xml");
+  CHECK(candidates[3]["url"] == "SRV _autodiscover._tcp.contoso.test");
+  CHECK(d["autodiscover"]["ews_url"] == lab.ews_url());
+  CHECK(d["response_class"] == "Success");
+
+  std::ifstream in(report);
+  const std::string written{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  CHECK(written.find("Success") != std::string::npos);
+  for (const auto* text : {&r.out, &r.err, &verbose.out, &verbose.err, &written}) {
+    CHECK(text->find(password) == std::string::npos);
+    CHECK(text->find("UGFzc3cwcmQh") == std::string::npos); // nor its base64
+  }
 }
 
 } // TEST_SUITE
