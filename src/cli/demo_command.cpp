@@ -54,6 +54,8 @@ std::map<std::string, std::string> start_responders(responder_host& host, demo_r
   auto smtp = tls;
   smtp.starttls_smtp = true;
   const auto tls_smtp = host.add_tls({first, 0}, smtp);
+  // The demo's own mailbox: its password is the responder's, printed in suites/demo.json on purpose.
+  const auto ews = host.add_ews({first, 0}, tls.tls, {{"demo@demo.edgeprobe.test", "DEMO\\demo", "demo-Passw0rd", "Demo User"}});
   host.start();
   return {{"tcp_port", std::to_string(tcp_port)},
           {"udp_port", std::to_string(udp.port())},
@@ -66,7 +68,8 @@ std::map<std::string, std::string> start_responders(responder_host& host, demo_r
           {"tls_ca_file", root.path.string()},
           {"stun_port", std::to_string(stun.port())},
           {"sqlbrowser_port", std::to_string(sql.directory.port())},
-          {"epm_port", std::to_string(epm.directory.port())}};
+          {"epm_port", std::to_string(epm.directory.port())},
+          {"ews_port", std::to_string(ews.port())}};
 }
 
 int demo(const output_flags& output) {

@@ -8,6 +8,7 @@
 #include "probes/rpc_epm/dcerpc.hpp"
 #include "probes/tcp/options.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -31,6 +32,8 @@ struct listen_args {
   std::string epm_ports;
   std::vector<std::string> epm_interfaces{"emsmdb", "nspi", "rfr"}; // NAME|UUID or NAME=TCPPORT
   std::string tower_address;                                        // epm: the address put in towers
+  std::string ews_ports;
+  std::string ews_mailbox = "probe@edgeprobe.test"; // its password comes from EDGEPROBE_EWS_PASSWORD
   std::string cert_file, key_file, client_ca_file;
   std::vector<std::string> names{"localhost"}; // for the generated certificate
   std::uint16_t dns_port = 0;
@@ -161,7 +164,9 @@ int listen(const listen_args& args) {
   if (args.probe_responders && sqlbrowser_ports->empty()) sqlbrowser_ports->push_back(sqlbrowser_well_known_port);
   if (args.probe_responders && epm_ports->empty()) epm_ports->push_back(epm_well_known_port);
   std::optional<tls_responder_options> tls;
-  if (!tls_ports->empty() || !smtp_ports->empty()) {
+  const auto ews_ports = parse_ports(args.ews_ports, "--ews");
+  if (!ews_ports) return exit_invalid;
+  if (!tls_ports->empty() || !smtp_ports->empty() || !ews_ports->empty()) {
     try {
       tls = tls_settings(args, *addresses);
     } catch (const std::exception& e) {
@@ -172,9 +177,9 @@ int listen(const listen_args& args) {
   }
   const std::uint16_t dns_port = args.dns_port ? args.dns_port : args.probe_responders ? dns_well_known_port : 0;
   if (tcp_ports->empty() && udp_ports->empty() && tls_ports->empty() && smtp_ports->empty() && stun_ports->empty() &&
-      sqlbrowser_ports->empty() && epm_ports->empty() && dns_port == 0) {
+      sqlbrowser_ports->empty() && epm_ports->empty() && ews_ports->empty() && dns_port == 0) {
     std::cerr << "edgeprobe listen: nothing to listen on; give --tcp PORTS, --udp PORTS, --tls PORTS, --smtp PORTS, "
-                 "--stun PORTS, --sqlbrowser PORTS, --epm PORTS, --dns PORT or --probe-responders\n";
+                 "--stun PORTS, --sqlbrowser PORTS, --epm PORTS, --ews PORTS, --dns PORT or --probe-responders\n";
     return exit_invalid;
   }
   responder_host host;
@@ -225,6 +230,20 @@ int listen(const listen_args& args) {
           std::cout << "listening rpc " << started.services[i] << " (" << (*epm_interfaces)[i].name
                     << ", registered with the endpoint mapper: greeting, then echo)\n";
       }
+      for (const auto port : *ews_ports) {
+        binding = "ews " + endpoint_text(net::ip::tcp::endpoint(address, port));
+        // A password on the command line would be in every `ps`: it comes from the environment.
+        const char* password = std::getenv("EDGEPROBE_EWS_PASSWORD");
+        std::vector<ews_mailbox> mailboxes;
+        const auto at = args.ews_mailbox.find('@');
+        if (password && *password)
+          mailboxes.push_back({args.ews_mailbox, args.ews_mailbox.substr(0, at), password, args.ews_mailbox});
+        std::cout << "listening ews " << host.add_ews({address, port}, tls->tls, mailboxes)
+                  << " (Autodiscover and EWS over HTTPS; "
+                  << (mailboxes.empty() ? "no mailbox: set EDGEPROBE_EWS_PASSWORD to let " + args.ews_mailbox + " log in"
+                                        : "mailbox " + args.ews_mailbox + ", user " + mailboxes.front().user)
+                  << ")\n";
+      }
       if (dns_port) {
         binding = "dns (udp and tcp) " + endpoint_text(net::ip::udp::endpoint(address, dns_port));
         std::cout << "listening dns " << net::ip::udp::endpoint(address, host.add_dns(address, dns_port, demo_zone()))
@@ -268,6 +287,10 @@ void add_listen_command(CLI::App& app, int& exit_code) {
       ->take_all();
   cmd->add_option("--tower-address", args->tower_address,
                   "the IPv4 address the endpoint mapper puts in its answers (default: the address asked)");
+  cmd->add_option("--ews", args->ews_ports,
+                  "HTTPS ports for the Exchange Autodiscover/EWS responder: 443 (uses --cert, or a generated one)");
+  cmd->add_option("--ews-mailbox", args->ews_mailbox,
+                  "the mailbox it serves (default probe@edgeprobe.test); its password comes from EDGEPROBE_EWS_PASSWORD");
   cmd->add_option("--cert", args->cert_file, "PEM certificate chain for --tls/--smtp (default: generated)");
   cmd->add_option("--key", args->key_file, "PEM key of --cert (default: read from --cert)");
   cmd->add_option("--client-ca", args->client_ca_file,

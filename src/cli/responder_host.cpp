@@ -117,6 +117,13 @@ responder_host::directory_endpoints<net::ip::tcp::endpoint> responder_host::add_
   return out;
 }
 
+net::ip::tcp::endpoint responder_host::add_ews(net::ip::tcp::endpoint at, tls_server_settings tls,
+                                               std::vector<ews_mailbox> mailboxes) {
+  ews_responder_options options;
+  options.mailboxes = std::move(mailboxes); // ews_url stays empty: built from the Host the client asked
+  return add_tls(at, ews_https_options(std::move(options), std::move(tls)));
+}
+
 std::uint16_t responder_host::add_dns(net::ip::address at, std::uint16_t port, dns_zone zone) {
   auto& r = dns_.emplace_back(std::make_unique<dns_responder>(io_.get_executor(), at, port, std::move(zone)));
   r->start();

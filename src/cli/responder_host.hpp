@@ -3,6 +3,7 @@
 // the calling thread.
 #pragma once
 #include "probes/dns/responder.hpp"
+#include "probes/ews/responder.hpp"
 #include "probes/sqlbrowser/responder.hpp"
 #include "probes/stun/responder.hpp"
 #include "probes/tcp/responder.hpp"
@@ -55,6 +56,10 @@ public:
   // resolves to all of them); returns the port.
   std::uint16_t add_tcp_same_port(const std::vector<net::ip::address>& addresses,
                                   tcp_responder_options options = {});
+
+  // An Exchange stand-in over HTTPS: Autodiscover and EWS for `mailboxes`,
+  // 401 with Negotiate, NTLM and Basic, NTLM verified.
+  net::ip::tcp::endpoint add_ews(net::ip::tcp::endpoint at, tls_server_settings tls, std::vector<ews_mailbox> mailboxes);
 
   void start(); // serves on a background thread from now on
 
