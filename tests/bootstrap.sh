@@ -19,9 +19,10 @@ build_packages=(g++ cmake ninja-build pkg-config ca-certificates
 # coturn (the real TURN server, and turnutils_stunclient for cross-checks),
 # tshark (Wireshark's dissectors read the responders' bytes), freetds-bin + nmap
 # (tsql -LH and nmap -sV read the SQL Browser responder), samba (samba-dcerpcd,
-# the real endpoint mapper) + python3-impacket (hept_map cross-checks it).
+# the real endpoint mapper) + python3-impacket (hept_map cross-checks it), curl
+# (an independent HTTP/NTLM client of the Exchange responder).
 test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema nginx openssl coturn tshark
-  freetds-bin nmap samba python3-impacket)
+  freetds-bin nmap samba python3-impacket curl)
 
 install_missing() {
   local missing=()
