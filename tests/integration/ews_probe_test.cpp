@@ -11,7 +11,10 @@
 #include "support/process.hpp"
 #include "support/io_thread.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tls_servers.hpp"
 #include "support/unbound_server.hpp"
+
+#include <unistd.h>
 
 #include <doctest/doctest.h>
 
@@ -31,12 +34,15 @@ const auto loopback = net::ip::make_address("127.0.0.1");
 
 // contoso.test: no address for the domain itself, no autodiscover.contoso.test,
 // ews.contoso.test at 127.0.0.1, and (with `srv`) _autodiscover._tcp pointing at it.
-dns_zone contoso(std::uint16_t ews_port, bool srv) {
+dns_zone contoso(std::uint16_t ews_port, bool srv, const char* autodiscover_address = nullptr) {
   dns_zone z;
   z.origin = "contoso.test";
   z.soa = {"ns.contoso.test", "hostmaster.contoso.test", 1, 3600, 600, 86400, 60};
   z.records.push_back({"ews.contoso.test", dns::type::a, dns::class_in, 60, net::ip::make_address_v4("127.0.0.1")});
   z.records.push_back({"contoso.test", dns::type::mx, dns::class_in, 60, dns::mx_rdata{10, "ews.contoso.test"}});
+  if (autodiscover_address)
+    z.records.push_back({"autodiscover.contoso.test", dns::type::a, dns::class_in, 60,
+                         net::ip::make_address_v4(autodiscover_address)});
   if (srv)
     z.records.push_back({"_autodiscover._tcp.contoso.test", dns::type::srv, dns::class_in, 60,
                          dns::srv_rdata{0, 0, ews_port, "ews.contoso.test"}});
@@ -52,7 +58,7 @@ const generated_pki& lab_pki() {
 
 struct exchange_lab {
   explicit exchange_lab(std::function<void(ews_responder_options&)> adjust = {}, bool srv = true,
-                        std::uint16_t fixed_port = 0)
+                        std::uint16_t fixed_port = 0, const char* autodiscover_address = nullptr)
       : port(fixed_port ? fixed_port : test::free_loopback_port()), pki(lab_pki()) {
     ews_responder_options o;
     o.mailboxes = {{"alice@contoso.test", "CONTOSO\\alice", "Passw0rd!", "Alice Anders"},
@@ -63,7 +69,7 @@ struct exchange_lab {
     tls.key_pem = pki.key_pem;
     ews.emplace(io.executor(), net::ip::tcp::endpoint(loopback, port), ews_https_options(o, tls));
     ews->start();
-    dns.emplace(io.executor(), loopback, 0, contoso(port, srv));
+    dns.emplace(io.executor(), loopback, 0, contoso(port, srv, autodiscover_address));
     dns->start();
     root = dir.write("root.pem", pki.root_pem).string();
   }
@@ -224,6 +230,48 @@ TEST_CASE("Autodiscover: every candidate failing is autodiscover.failed with eac
   auto b = bare.check(alice);
   b["email"] = "alice@contoso.test";
   CHECK(reason_of(test::run_check(b)) == "autodiscover.no_ews_url");
+}
+
+TEST_CASE("Autodiscover's HTTP redirect method: http://autodiscover.DOMAIN answers 302 to the https URL (root: port 80)") {
+  if (::geteuid() != 0) {
+    MESSAGE("skipped: the redirect method asks port 80, which needs root to bind");
+    return;
+  }
+  // autodiscover.contoso.test is 127.0.0.77: nothing on 443 there (candidate 2
+  // is refused), the redirect responder on 80.
+  exchange_lab lab({}, false, 0, "127.0.0.77");
+  ews_responder_options redirecting;
+  redirecting.https_redirect_url = "https://ews.contoso.test:" + std::to_string(lab.port) + "/autodiscover/autodiscover.xml";
+  tcp_responder http(lab.io.executor(), {net::ip::make_address("127.0.0.77"), 80}, ews_http_options(redirecting));
+  http.start();
+  auto c = lab.check(alice);
+  c["email"] = "alice@contoso.test";
+  const auto r = test::run_check(c);
+  INFO(r.outcome.message);
+  CHECK(r.outcome.state == status::pass);
+  const auto& candidates = details_of(r)["autodiscover"]["candidates"];
+  REQUIRE(candidates.size() == 4);
+  CHECK(candidates[1]["reason"] == "tcp.refused");
+  CHECK(candidates[2]["how"] == "http redirect");
+  CHECK(candidates[2]["status"] == 302);
+  CHECK(candidates[3]["how"] == "http redirect target");
+  CHECK(candidates[3]["status"] == 200);
+  http.stop();
+}
+
+TEST_CASE("ews: a SOAP fault from the server is ews.soap_fault with its code and text") {
+  test::temp_dir dir;
+  const auto fault = ews::build_soap_fault("a:ErrorSchemaValidation", "The request failed schema validation.");
+  const auto body = dir.write("fault.xml", fault);
+  test::tls_server_options o;
+  o.nginx_server_block = "  location = /EWS/Exchange.asmx { error_page 405 =500 /fault.xml; return 405; }\n"
+                         "  location = /fault.xml { internal; default_type text/xml; alias " + body.string() + "; }\n";
+  test::nginx_server nginx(o);
+  const auto r = test::run_check({{"probe", "ews"}, {"target", "http://" + nginx.target() + "/EWS/Exchange.asmx"},
+                                  {"username", "alice"}, {"password", "x"}, {"auth", "basic"}});
+  INFO(r.outcome.message);
+  CHECK(reason_of(r) == "ews.soap_fault");
+  CHECK(r.outcome.message.find("a:ErrorSchemaValidation: The request failed schema validation.") != std::string::npos);
 }
 
 } // TEST_SUITE
