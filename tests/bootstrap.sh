@@ -20,9 +20,11 @@ build_packages=(g++ cmake ninja-build pkg-config ca-certificates
 # tshark (Wireshark's dissectors read the responders' bytes), freetds-bin + nmap
 # (tsql -LH and nmap -sV read the SQL Browser responder), samba (samba-dcerpcd,
 # the real endpoint mapper) + python3-impacket (hept_map cross-checks it), curl
-# (an independent HTTP/NTLM client of the Exchange responder).
+# (an independent HTTP/NTLM client of the Exchange responder), libxml2-utils +
+# perl + prometheus (xmllint, prove and promtool consume the junit, tap and
+# prometheus reports).
 test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema nginx openssl coturn tshark
-  freetds-bin nmap samba python3-impacket curl)
+  freetds-bin nmap samba python3-impacket curl libxml2-utils perl prometheus)
 
 install_missing() {
   local missing=()

@@ -1,5 +1,6 @@
 #include "cli/output.hpp"
 
+#include "report/nagios_report.hpp"
 #include "report/redact.hpp"
 #include "report/reporter.hpp"
 
@@ -62,7 +63,8 @@ int emit(run_result run, const secret_set& secrets, const output_flags& flags) {
   find_reporter(format)->write(run, std::cout, options);
   std::cout.flush();
 
-  int code = exit_code_for(run, flags.strict);
+  // With --format nagios the Monitoring Plugins convention decides the exit code (results.md).
+  int code = format == "nagios" ? nagios_exit_code(run) : exit_code_for(run, flags.strict);
   for (const auto& spec : flags.reports) {
     const auto eq = spec.find('=');
     const std::string path = spec.substr(eq + 1);
