@@ -1,5 +1,7 @@
 #include "probes/ews/options.hpp"
 
+#include "core/check_values.hpp"
+
 namespace edgeprobe {
 
 const probe_options& ews_option_specs() {
@@ -36,35 +38,32 @@ const probe_options& ews_option_specs() {
 std::shared_ptr<const ews_config> parse_ews_config(const nlohmann::json& check, config_errors& errors) {
   auto cfg = std::make_shared<ews_config>();
   parse_http_connection(check, cfg->tls, errors);
-  auto text = [&](const char* key) {
-    return check.contains(key) && check[key].is_string() ? check[key].get<std::string>() : std::string{};
-  };
-  cfg->email = text("email");
+  cfg->email = string_at(check, "email");
   if (!cfg->email.empty()) {
     const auto at = cfg->email.find('@');
     if (at == std::string::npos || at == 0 || at + 1 == cfg->email.size() ||
         cfg->email.find_first_of(" \t\r\n/") != std::string::npos)
       errors.add("/email", "not an email address", "for example \"alice@contoso.com\"");
   }
-  const auto mode = text("autodiscover");
+  const auto mode = string_at(check, "autodiscover");
   if (mode == "soap") cfg->autodiscover = autodiscover_mode::soap;
   else if (mode == "both") cfg->autodiscover = autodiscover_mode::both;
   else if (mode == "off") cfg->autodiscover = autodiscover_mode::off;
   if (cfg->email.empty() && check.contains("autodiscover") && mode != "off")
     errors.add("/autodiscover", "Autodiscover needs an email address", "add \"email\"");
-  const auto op = text("operation");
+  const auto op = string_at(check, "operation");
   if (op == "GetUserOofSettings") cfg->operation = ews::operation::get_user_oof_settings;
   else if (op == "none") cfg->operation.reset();
-  if (text("auth") == "basic") cfg->auth = http_auth::basic;
-  cfg->username = text("username");
-  cfg->password = text("password");
+  if (string_at(check, "auth") == "basic") cfg->auth = http_auth::basic;
+  cfg->username = string_at(check, "username");
+  cfg->password = string_at(check, "password");
   if (!cfg->password.empty() && cfg->username.empty())
     errors.add("/password", "a password without a username", "add \"username\"");
   if (cfg->operation == ews::operation::get_user_oof_settings && cfg->email.empty())
     errors.add("/operation", "GetUserOofSettings needs the mailbox's address", "add \"email\"");
   cfg->outcome = cfg->has_credentials() ? ews_outcome::authenticated : ews_outcome::reachable;
-  if (check.contains("expect") && check["expect"].is_object() && check["expect"].contains("outcome")) {
-    cfg->outcome = check["expect"]["outcome"] == "authenticated" ? ews_outcome::authenticated : ews_outcome::reachable;
+  if (const auto expect = expect_of(check); expect.contains("outcome")) {
+    cfg->outcome = expect["outcome"] == "authenticated" ? ews_outcome::authenticated : ews_outcome::reachable;
     if (cfg->outcome == ews_outcome::authenticated && !cfg->has_credentials())
       errors.add("/expect/outcome", "\"authenticated\" needs credentials", "add \"username\" and \"password\"");
   }

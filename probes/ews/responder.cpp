@@ -4,6 +4,8 @@
 // a TLS session or a plain socket and writes Beast-serialised answers.
 #include "probes/ews/responder.hpp"
 
+#include "probes/http/exchange.hpp"
+
 #include "core/clock.hpp"
 #include "core/deadline.hpp"
 #include "net/base64.hpp"
@@ -644,23 +646,14 @@ net::awaitable<void> serve_plain_http(std::shared_ptr<const ews_responder_option
 // ---- public ------------------------------------------------------------------------
 
 std::optional<std::string> ews_http_request::header(std::string_view name) const {
-  for (const auto& [n, v] : headers)
-    if (same_text(n, name)) return v;
-  return std::nullopt;
+  auto all = field_values(headers, name);
+  if (all.empty()) return std::nullopt;
+  return std::move(all.front());
 }
 
-std::vector<std::string> ews_http_response::values(std::string_view name) const {
-  std::vector<std::string> out;
-  for (const auto& [n, v] : headers)
-    if (same_text(n, name)) out.push_back(v);
-  return out;
-}
+std::vector<std::string> ews_http_response::values(std::string_view name) const { return field_values(headers, name); }
 
-std::string ews_http_response::value(std::string_view name) const {
-  for (const auto& [n, v] : headers)
-    if (same_text(n, name)) return v;
-  return {};
-}
+std::string ews_http_response::value(std::string_view name) const { return field_value(headers, name); }
 
 // IIS order: the path first (an unknown one is 404 before any login), then
 // authentication (Exchange's Autodiscover and EWS virtual directories allow

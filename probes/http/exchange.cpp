@@ -14,26 +14,22 @@ namespace edgeprobe {
 
 namespace http = boost::beast::http;
 
-namespace {
-
-bool same_name(std::string_view a, std::string_view b) {
-  return boost::beast::iequals(a, b);
-}
-
-} // namespace
-
-std::vector<std::string> http_response::values(std::string_view name) const {
+std::vector<std::string> field_values(const http_fields& fields, std::string_view name) {
   std::vector<std::string> out;
-  for (const auto& [n, v] : headers)
-    if (same_name(n, name)) out.push_back(v);
+  for (const auto& [n, v] : fields)
+    if (boost::beast::iequals(n, name)) out.push_back(v);
   return out;
 }
 
-std::string http_response::value(std::string_view name) const {
-  for (const auto& [n, v] : headers)
-    if (same_name(n, name)) return v;
+std::string field_value(const http_fields& fields, std::string_view name) {
+  for (const auto& [n, v] : fields)
+    if (boost::beast::iequals(n, name)) return v;
   return {};
 }
+
+std::vector<std::string> http_response::values(std::string_view name) const { return field_values(headers, name); }
+
+std::string http_response::value(std::string_view name) const { return field_value(headers, name); }
 
 std::string serialize_request(const http_request& request) {
   http::request<http::string_body> message;

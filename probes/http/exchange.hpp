@@ -16,6 +16,10 @@ namespace edgeprobe {
 
 using http_fields = std::vector<std::pair<std::string, std::string>>;
 
+// Every value of header `name` (case-insensitive), in order; the first, or "".
+std::vector<std::string> field_values(const http_fields& fields, std::string_view name);
+std::string field_value(const http_fields& fields, std::string_view name);
+
 struct http_request {
   std::string method = "GET";
   std::string target = "/";

@@ -1,5 +1,7 @@
 #include "probes/http/options.hpp"
 
+#include "core/check_values.hpp"
+
 #include <algorithm>
 
 namespace edgeprobe {
@@ -89,8 +91,7 @@ void parse_http_connection(const nlohmann::json& check, tls_config& tls, config_
 std::shared_ptr<const http_config> parse_http_config(const nlohmann::json& check, config_errors& errors) {
   auto cfg = std::make_shared<http_config>();
   parse_http_connection(check, cfg->tls, errors);
-  const auto expect = check.contains("expect") && check["expect"].is_object() ? check["expect"]
-                                                                                : nlohmann::json::object();
+  const auto expect = expect_of(check);
   if (check.contains("method")) {
     cfg->method = check["method"].get<std::string>();
     if (!is_token(cfg->method)) errors.add("/method", "not an HTTP method", "for example \"GET\", \"HEAD\" or \"POST\"");

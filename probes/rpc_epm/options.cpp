@@ -1,5 +1,7 @@
 #include "probes/rpc_epm/options.hpp"
 
+#include "core/check_values.hpp"
+
 #include <charconv>
 
 namespace edgeprobe {
@@ -73,15 +75,8 @@ const probe_options& epm_option_specs() {
 
 std::shared_ptr<const epm_config> parse_epm_config(const nlohmann::json& check, config_errors& errors) {
   auto cfg = std::make_shared<epm_config>();
-  const auto expect = check.contains("expect") && check["expect"].is_object() ? check["expect"]
-                                                                                : nlohmann::json::object();
-  auto text = [](const nlohmann::json& from, const char* key) {
-    return from.contains(key) && from[key].is_string() ? from[key].get<std::string>() : std::string{};
-  };
-  auto flag = [](const nlohmann::json& from, const char* key, bool fallback) {
-    return from.contains(key) && from[key].is_boolean() ? from[key].get<bool>() : fallback;
-  };
-  cfg->interface_name = text(check, "interface");
+  const auto expect = expect_of(check);
+  cfg->interface_name = string_at(check, "interface");
   if (!cfg->interface_name.empty()) {
     if (const auto* known = dcerpc::find_interface(cfg->interface_name)) {
       cfg->interface = known->id;
@@ -95,7 +90,7 @@ std::shared_ptr<const epm_config> parse_epm_config(const nlohmann::json& check, 
     }
   }
   if (check.contains("version")) {
-    if (const auto v = parse_version(text(check, "version")); v && cfg->interface) {
+    if (const auto v = parse_version(string_at(check, "version")); v && cfg->interface) {
       cfg->interface->major = v->first;
       cfg->interface->minor = v->second;
     } else if (!v) {
@@ -104,14 +99,14 @@ std::shared_ptr<const epm_config> parse_epm_config(const nlohmann::json& check, 
       errors.add("/version", "version needs an interface", "add \"interface\"");
     }
   }
-  cfg->list = flag(check, "list", false);
-  cfg->connect = flag(check, "connect", true);
+  cfg->list = bool_at(check, "list", false);
+  cfg->connect = bool_at(check, "connect", true);
   if (!cfg->interface && !cfg->list && cfg->interface_name.empty())
     errors.add("", "give \"interface\" (look one up) or \"list\": true (enumerate)", "add \"interface\": \"samr\"");
-  cfg->registered = flag(expect, "registered", true);
+  cfg->registered = bool_at(expect, "registered", true);
   if (expect.contains("port") && expect["port"].is_number_integer()) cfg->port = expect["port"].get<std::uint16_t>();
   if (expect.contains("port_range")) {
-    cfg->port_range = parse_range(text(expect, "port_range"));
+    cfg->port_range = parse_range(string_at(expect, "port_range"));
     if (!cfg->port_range) errors.add("/expect/port_range", "expected \"LOW-HIGH\", e.g. \"49152-65535\"");
   }
   return cfg;

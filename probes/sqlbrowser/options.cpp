@@ -1,5 +1,7 @@
 #include "probes/sqlbrowser/options.hpp"
 
+#include "core/check_values.hpp"
+
 #include <algorithm>
 
 namespace edgeprobe {
@@ -33,29 +35,22 @@ const probe_options& sqlbrowser_option_specs() {
 
 std::shared_ptr<const sqlbrowser_config> parse_sqlbrowser_config(const nlohmann::json& check, config_errors& errors) {
   auto cfg = std::make_shared<sqlbrowser_config>();
-  const auto expect = check.contains("expect") && check["expect"].is_object() ? check["expect"]
-                                                                                : nlohmann::json::object();
-  auto text = [](const nlohmann::json& from, const char* key) {
-    return from.contains(key) && from[key].is_string() ? from[key].get<std::string>() : std::string{};
-  };
-  auto flag = [](const nlohmann::json& from, const char* key, bool fallback) {
-    return from.contains(key) && from[key].is_boolean() ? from[key].get<bool>() : fallback;
-  };
-  cfg->instance = text(check, "instance");
+  const auto expect = expect_of(check);
+  cfg->instance = string_at(check, "instance");
   // [MC-SQLR] 2.2.4: an instance name is at most 32 bytes; it travels NUL-terminated.
   if (check.contains("instance") &&
       (cfg->instance.empty() || cfg->instance.size() > 32 || cfg->instance.find('\0') != std::string::npos))
     errors.add("/instance", "an instance name is 1 to 32 bytes", "use the part after the backslash: HOST\\NAME → \"NAME\"");
-  cfg->dac = flag(check, "dac", false);
+  cfg->dac = bool_at(check, "dac", false);
   if (cfg->dac && cfg->instance.empty()) errors.add("/dac", "dac needs an instance", "add \"instance\"");
-  cfg->connect = flag(check, "connect", true);
-  cfg->prelogin = flag(check, "prelogin", false);
+  cfg->connect = bool_at(check, "connect", true);
+  cfg->prelogin = bool_at(check, "prelogin", false);
   if (cfg->prelogin && !cfg->connect) errors.add("/prelogin", "prelogin needs connect", "drop \"connect\": false");
   if (expect.contains("instances_include"))
     for (const auto& n : expect["instances_include"]) cfg->instances_include.push_back(n.get<std::string>());
   if (expect.contains("tcp_port") && expect["tcp_port"].is_number_integer())
     cfg->tcp_port = expect["tcp_port"].get<std::uint16_t>();
-  cfg->version_prefix = text(expect, "version_prefix");
+  cfg->version_prefix = string_at(expect, "version_prefix");
   return cfg;
 }
 

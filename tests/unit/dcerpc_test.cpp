@@ -10,6 +10,7 @@
 // happened to choose.
 #include "probes/rpc_epm/dcerpc.hpp"
 
+#include "support/hex_bytes.hpp"
 #include "support/corpus_file.hpp"
 
 #include <doctest/doctest.h>
@@ -20,19 +21,10 @@
 #include <vector>
 
 using namespace edgeprobe;
+using test::from_hex;
 using bytes = std::vector<std::uint8_t>;
 
 namespace {
-
-bytes from_hex(std::string_view hex) {
-  bytes out;
-  std::string digits;
-  for (char c : hex)
-    if (c != ' ' && c != '\n') digits.push_back(c);
-  for (std::size_t i = 0; i + 1 < digits.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(std::stoi(digits.substr(i, 2), nullptr, 16)));
-  return out;
-}
 
 // Hex text without the spaces that group fields in expectations.
 std::string hex(std::string_view spaced) {

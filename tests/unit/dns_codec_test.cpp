@@ -8,20 +8,17 @@
 //   local-zone refused.test refuse.
 #include "probes/dns/codec.hpp"
 
+#include "support/hex_bytes.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
 using namespace edgeprobe;
+using test::from_hex;
 
 namespace {
-
-std::vector<std::uint8_t> from_hex(std::string_view hex) {
-  std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  return out;
-}
 
 dns::message parse_ok(std::string_view hex) {
   const auto bytes = from_hex(hex);

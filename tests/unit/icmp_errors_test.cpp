@@ -4,22 +4,18 @@
 #include "net/socket_errors.hpp"
 #include "net/udp_exchange.hpp"
 
+#include "support/hex_bytes.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cerrno>
 #include <string_view>
 
 using namespace edgeprobe;
+using test::from_hex;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::vector<std::uint8_t> from_hex(std::string_view hex) {
-  std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  return out;
-}
 
 // Captured from Linux 6.x (x86-64) with recvmsg(MSG_ERRQUEUE) after a datagram
 // "ping" to 127.0.0.1:9 / [::1]:9 where nothing listened: msg_control and msg_name.

@@ -9,6 +9,7 @@
 #include "probes/http/ntlm.hpp"
 
 #include "support/corpus_file.hpp"
+#include "support/hex_bytes.hpp"
 
 #include <doctest/doctest.h>
 
@@ -17,6 +18,7 @@
 #include <vector>
 
 using namespace edgeprobe;
+using test::from_hex;
 using namespace edgeprobe::ntlm;
 
 namespace {
@@ -28,27 +30,10 @@ bytes corpus(const std::string& name) {
   return bytes(raw.begin(), raw.end());
 }
 
-// Hex as the spec prints it: pairs of digits, spaces ignored.
-bytes unhex(std::string_view text) {
-  bytes out;
-  int high = -1;
-  for (const char c : text) {
-    const int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-    if (v < 0) continue;
-    if (high < 0) {
-      high = v;
-    } else {
-      out.push_back(static_cast<std::uint8_t>(high << 4 | v));
-      high = -1;
-    }
-  }
-  return out;
-}
-
 template <std::size_t N> bytes vec(const std::array<std::uint8_t, N>& a) { return bytes(a.begin(), a.end()); }
 
 key16 key_of(std::string_view text) {
-  const auto b = unhex(text);
+  const auto b = from_hex(text);
   key16 k{};
   std::copy_n(b.begin(), std::min(b.size(), k.size()), k.begin());
   return k;
@@ -83,10 +68,10 @@ const challenge_bytes spec_server_challenge{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 
 const challenge_bytes spec_client_challenge{0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa};
 const key16 spec_random_session_key = key_of("55555555555555555555555555555555");
 // The TargetInfo of 4.2.4.3's CHALLENGE_MESSAGE, the "ServerName" of 4.2.4.1.3.
-const bytes spec_server_name = unhex("02000c00 44006f006d00610069006e00 01000c00 530065007200760065007200 00000000");
+const bytes spec_server_name = from_hex("02000c00 44006f006d00610069006e00 01000c00 530065007200760065007200 00000000");
 
 // 4.2.4.1.3 temp: 01 01 Z(6) Time(0) ClientChallenge Z(4) ServerName Z(4).
-const bytes spec_temp = unhex("0101000000000000 0000000000000000 aaaaaaaaaaaaaaaa 00000000"
+const bytes spec_temp = from_hex("0101000000000000 0000000000000000 aaaaaaaaaaaaaaaa 00000000"
                               "02000c00 44006f006d00610069006e00 01000c00 530065007200760065007200 00000000"
                               "00000000");
 
@@ -124,12 +109,12 @@ client_inputs inputs_with(const challenge_bytes& client_challenge, std::uint64_t
 TEST_SUITE("http") {
 
 TEST_CASE("ntlm: [MS-NLMP] 4.2.2.1.2 NT hash and 4.2.4.1.1 NTOWFv2") {
-  CHECK(vec(nt_hash("Password")) == unhex("a4f49c406510bdcab6824ee7c30fd852"));
-  CHECK(vec(ntowf_v2("Password", "User", "Domain")) == unhex("0c868a403bfd7a93a3001ef22ef02e3f"));
+  CHECK(vec(nt_hash("Password")) == from_hex("a4f49c406510bdcab6824ee7c30fd852"));
+  CHECK(vec(ntowf_v2("Password", "User", "Domain")) == from_hex("0c868a403bfd7a93a3001ef22ef02e3f"));
   // Only the user name is uppercased (3.3.2), not the domain.
-  CHECK(vec(ntowf_v2("Password", "user", "Domain")) == unhex("0c868a403bfd7a93a3001ef22ef02e3f"));
-  CHECK(vec(ntowf_v2("Password", "User", "DOMAIN")) != unhex("0c868a403bfd7a93a3001ef22ef02e3f"));
-  CHECK(vec(ntowf_v2("password", "User", "Domain")) != unhex("0c868a403bfd7a93a3001ef22ef02e3f"));
+  CHECK(vec(ntowf_v2("Password", "user", "Domain")) == from_hex("0c868a403bfd7a93a3001ef22ef02e3f"));
+  CHECK(vec(ntowf_v2("Password", "User", "DOMAIN")) != from_hex("0c868a403bfd7a93a3001ef22ef02e3f"));
+  CHECK(vec(ntowf_v2("password", "User", "Domain")) != from_hex("0c868a403bfd7a93a3001ef22ef02e3f"));
 }
 
 TEST_CASE("ntlm: [MS-NLMP] 4.2.4.1 and 4.2.4.2 NTLMv2 results") {
@@ -138,21 +123,21 @@ TEST_CASE("ntlm: [MS-NLMP] 4.2.4.1 and 4.2.4.2 NTLMv2 results") {
   CHECK(temp == spec_temp); // 4.2.4.1.3
 
   const auto proof = nt_proof_str(key, spec_server_challenge, temp);
-  CHECK(vec(proof) == unhex("68cd0ab851e51c96aabc927bebef6a1c")); // 4.2.4.2.2 NTProofStr
+  CHECK(vec(proof) == from_hex("68cd0ab851e51c96aabc927bebef6a1c")); // 4.2.4.2.2 NTProofStr
   const auto nt = ntlmv2_nt_response(key, spec_server_challenge, temp);
   CHECK(slice(nt, 0, 16) == vec(proof));
   CHECK(slice(nt, 16, nt.size() - 16) == spec_temp);
 
   // 4.2.4.2.1 LMv2 response (LMOWFv2 is NTOWFv2).
   CHECK(lmv2_response(key, spec_server_challenge, spec_client_challenge) ==
-        unhex("86c35097ac9cec102554764a57cccc19 aaaaaaaaaaaaaaaa"));
+        from_hex("86c35097ac9cec102554764a57cccc19 aaaaaaaaaaaaaaaa"));
 
   // 4.2.4.1.2 session base key, which for NTLMv2 is the key exchange key
   // (3.4.5.1), and 4.2.4.2.3 the encrypted session key RC4K(KXKEY, 55..55).
   const auto base = session_base_key(key, proof);
-  CHECK(vec(base) == unhex("8de40ccadbc14a82f15cb0ad0de95ca3"));
+  CHECK(vec(base) == from_hex("8de40ccadbc14a82f15cb0ad0de95ca3"));
   const auto sealed = rc4k(base, spec_random_session_key);
-  CHECK(vec(sealed) == unhex("c5dad2544fc9799094ce1ce90bc9d03e"));
+  CHECK(vec(sealed) == from_hex("c5dad2544fc9799094ce1ce90bc9d03e"));
   CHECK(rc4k(base, sealed) == spec_random_session_key); // RC4 both ways
 }
 
@@ -182,10 +167,10 @@ TEST_CASE("ntlm: the 4.2.4.3 AUTHENTICATE_MESSAGE parses, encodes back, verifies
   CHECK(a.domain == "Domain");
   CHECK(a.user == "User");
   CHECK(a.workstation == "COMPUTER");
-  CHECK(a.lm_response == unhex("86c35097ac9cec102554764a57cccc19 aaaaaaaaaaaaaaaa"));
-  CHECK(slice(a.nt_response, 0, 16) == unhex("68cd0ab851e51c96aabc927bebef6a1c"));
+  CHECK(a.lm_response == from_hex("86c35097ac9cec102554764a57cccc19 aaaaaaaaaaaaaaaa"));
+  CHECK(slice(a.nt_response, 0, 16) == from_hex("68cd0ab851e51c96aabc927bebef6a1c"));
   CHECK(slice(a.nt_response, 16, a.nt_response.size() - 16) == spec_temp);
-  CHECK(a.encrypted_random_session_key == unhex("c5dad2544fc9799094ce1ce90bc9d03e"));
+  CHECK(a.encrypted_random_session_key == from_hex("c5dad2544fc9799094ce1ce90bc9d03e"));
   CHECK(a.os_version == version{5, 1, 2600, 15});
   CHECK_FALSE(a.mic); // its payload starts at 72: room for a Version, none for a MIC
   CHECK(encode_authenticate(a) == wire); // same field order as the spec: domain, user, workstation, LM, NT, key
@@ -317,10 +302,10 @@ TEST_CASE("ntlm: a response computed without the domain passes, as 3.2.5.1.2 ret
 }
 
 TEST_CASE("ntlm: non-ASCII names: UTF-16LE on the wire, Latin-1 and Cyrillic uppercased") {
-  CHECK(utf16le("é€😀") == unhex("e900 ac20 3dd8 00de"));
-  CHECK(utf16le("a\xff" "b") == unhex("6100 fdff 6200")); // invalid UTF-8 becomes U+FFFD
-  CHECK(utf16le("\xc0\xaf") == unhex("fdff fdff"));       // overlong '/'
-  CHECK(utf16le("\xed\xa0\x80") == unhex("fdff fdff fdff")); // a UTF-8 encoded surrogate
+  CHECK(utf16le("é€😀") == from_hex("e900 ac20 3dd8 00de"));
+  CHECK(utf16le("a\xff" "b") == from_hex("6100 fdff 6200")); // invalid UTF-8 becomes U+FFFD
+  CHECK(utf16le("\xc0\xaf") == from_hex("fdff fdff"));       // overlong '/'
+  CHECK(utf16le("\xed\xa0\x80") == from_hex("fdff fdff fdff")); // a UTF-8 encoded surrogate
   CHECK(uppercase_user("jürgen.ivanov-иван") == "JÜRGEN.IVANOV-ИВАН");
   CHECK(uppercase_user("straße÷ÿ") == "STRAßE÷ÿ"); // no single-letter uppercase / outside the table
 
@@ -461,9 +446,9 @@ TEST_CASE("ntlm: hostile bytes fail cleanly, with the offset of the problem") {
     e = failed(parse_challenge(long_pair));
     CHECK(e.offset == 0x44);
 
-    CHECK(failed(parse_av_pairs(unhex("0100 0200 4100"))).offset == 6);
+    CHECK(failed(parse_av_pairs(from_hex("0100 0200 4100"))).offset == 6);
     CHECK(failed(parse_av_pairs({})).offset == 0);
-    CHECK(parsed(parse_av_pairs(unhex("0000 0000 ffff"))).empty()); // bytes after MsvAvEOL are ignored
+    CHECK(parsed(parse_av_pairs(from_hex("0000 0000 ffff"))).empty()); // bytes after MsvAvEOL are ignored
   }
 
   SUBCASE("UTF-16 names of odd length") {

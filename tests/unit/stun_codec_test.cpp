@@ -7,6 +7,7 @@
 // live in tests/fuzz/corpus/stun_codec, where they also seed the fuzz target.
 #include "probes/stun/codec.hpp"
 
+#include "support/hex_bytes.hpp"
 #include "support/corpus_file.hpp"
 
 #include <doctest/doctest.h>
@@ -17,19 +18,10 @@
 #include <vector>
 
 using namespace edgeprobe;
+using test::from_hex;
 using bytes = std::vector<std::uint8_t>;
 
 namespace {
-
-bytes from_hex(std::string_view hex) {
-  bytes out;
-  std::string digits;
-  for (char c : hex)
-    if (c != ' ' && c != '\n') digits.push_back(c);
-  for (std::size_t i = 0; i + 1 < digits.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(std::stoi(digits.substr(i, 2), nullptr, 16)));
-  return out;
-}
 
 bytes text_bytes(std::string_view text) { return bytes(text.begin(), text.end()); }
 

@@ -10,6 +10,7 @@
 // tests/fuzz/corpus/tds_prelogin, where they also seed the fuzz target.
 #include "probes/sqlbrowser/prelogin.hpp"
 
+#include "support/hex_bytes.hpp"
 #include "support/corpus_file.hpp"
 
 #include <doctest/doctest.h>
@@ -18,6 +19,7 @@
 #include <vector>
 
 using namespace edgeprobe;
+using test::from_hex;
 using bytes = std::vector<std::uint8_t>;
 
 namespace {
@@ -27,16 +29,6 @@ bytes corpus(const std::string& name) {
   INFO(name);
   REQUIRE(!raw.empty());
   return bytes(raw.begin(), raw.end());
-}
-
-bytes from_hex(std::string_view hex) {
-  bytes out;
-  std::string digits;
-  for (char c : hex)
-    if (c != ' ' && c != '\n') digits.push_back(c);
-  for (std::size_t i = 0; i + 1 < digits.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(std::stoi(digits.substr(i, 2), nullptr, 16)));
-  return out;
 }
 
 tds::client_prelogin client_ok(const bytes& b) {
