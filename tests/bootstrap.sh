@@ -10,9 +10,11 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${EDGEPROBE_BUILD_DIR:-$here/build}
 
-# ca-certificates: the system roots the tls probe trusts by default.
+# ca-certificates: the system roots the tls probe trusts by default; libcrypt-dev:
+# libxcrypt's bcrypt and SHA-256-crypt for serve's basic-auth password hashes.
 build_packages=(g++ cmake ninja-build pkg-config ca-certificates
-  libboost1.81-dev libssl-dev libc-ares-dev libcli11-dev nlohmann-json3-dev doctest-dev libpugixml-dev)
+  libboost1.81-dev libssl-dev libc-ares-dev libcli11-dev nlohmann-json3-dev doctest-dev libpugixml-dev
+  libcrypt-dev)
 # Real peers and tools the tests drive: unbound (DNS), dig (cross-checks),
 # nftables + iproute2 (fault injection in network namespaces), jsonschema (the
 # suite schema cross-check), nginx + openssl (real TLS servers for the tls probe),
@@ -22,9 +24,11 @@ build_packages=(g++ cmake ninja-build pkg-config ca-certificates
 # the real endpoint mapper) + python3-impacket (hept_map cross-checks it), curl
 # (an independent HTTP/NTLM client of the Exchange responder), libxml2-utils +
 # perl + prometheus (xmllint, prove and promtool consume the junit, tap and
-# prometheus reports).
+# prometheus reports; the prometheus server scrapes `serve`), chromium (renders
+# the html report and serve's status page headless), systemd (systemd-analyze
+# verifies the example units in docker/systemd).
 test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema nginx openssl coturn tshark
-  freetds-bin nmap samba python3-impacket curl libxml2-utils perl prometheus)
+  freetds-bin nmap samba python3-impacket curl libxml2-utils perl prometheus chromium systemd)
 
 install_missing() {
   local missing=()

@@ -11,5 +11,6 @@ void add_demo_command(CLI::App& app, int& exit_code);
 void add_listen_command(CLI::App& app, int& exit_code);
 void add_probes_command(CLI::App& app, int& exit_code);
 void add_schema_command(CLI::App& app, int& exit_code);
+void add_serve_command(CLI::App& app, int& exit_code);
 
 } // namespace edgeprobe::cli

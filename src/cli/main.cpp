@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   cli::add_validate_command(app, exit_code);
   cli::add_demo_command(app, exit_code);
   cli::add_listen_command(app, exit_code);
+  cli::add_serve_command(app, exit_code);
   cli::add_probes_command(app, exit_code);
   cli::add_schema_command(app, exit_code);
   try {

@@ -39,6 +39,9 @@ public:
       if (defaults == doc.end() || !defaults->is_object()) continue;
       for (const auto& [key, value] : defaults->items()) option(index, key, value);
     }
+    // Beneath every file's defaults; attributed to the main file's `defaults`.
+    for (const auto& [key, value] : ctx_.options.outer_defaults)
+      if (!out_.options.contains(key)) out_.options[key] = {value, 0, "/defaults"};
     return std::move(out_);
   }
 

@@ -29,6 +29,10 @@ struct diagnostic {
 struct load_options {
   const registry* probes = &registry::builtin();
   std::map<std::string, std::string> vars; // override the suite's `vars` (CLI --var, demo)
+  // Probe options under every suite's own `defaults` (serve's `close: rst`):
+  // a check whose probe knows the key and that does not set it gets this value.
+  // The caller has checked the values; they are not the suite's mistakes.
+  std::map<std::string, nlohmann::json> outer_defaults;
 };
 
 struct load_result {

@@ -237,15 +237,22 @@ void add_run(const run_result& run, families& f) {
 
 } // namespace
 
-void write_prometheus_report(const run_result& run, std::ostream& out, const report_options&) {
+void write_prometheus_runs(std::span<const run_result* const> runs, std::ostream& out) {
   families f;
-  const auto names = unique_check_names(run);
-  for (std::size_t i = 0; i < run.results.size(); ++i) {
-    const auto& c = run.results[i];
-    add_check(c, {{"suite", run.suite}, {"check", names[i]}, {"probe", c.probe}, {"target", c.target}}, f);
+  for (const run_result* run : runs) {
+    const auto names = unique_check_names(*run);
+    for (std::size_t i = 0; i < run->results.size(); ++i) {
+      const auto& c = run->results[i];
+      add_check(c, {{"suite", run->suite}, {"check", names[i]}, {"probe", c.probe}, {"target", c.target}}, f);
+    }
+    add_run(*run, f);
   }
-  add_run(run, f);
   f.write(out);
+}
+
+void write_prometheus_report(const run_result& run, std::ostream& out, const report_options&) {
+  const run_result* one[] = {&run};
+  write_prometheus_runs(one, out);
 }
 
 } // namespace edgeprobe

@@ -3,6 +3,8 @@
 #pragma once
 #include "report/reporter.hpp"
 
+#include <span>
+
 namespace edgeprobe {
 
 // Families (all gauges; labels suite, check, probe, target on per-check ones):
@@ -20,5 +22,9 @@ namespace edgeprobe {
 //   edgeprobe_run_duration_seconds, edgeprobe_run_checks{status},
 //   edgeprobe_run_start_time_seconds, edgeprobe_build_info{version}  (label suite)
 void write_prometheus_report(const run_result& run, std::ostream& out, const report_options& options);
+
+// Several runs in one exposition (serve's /metrics): each family once, with the
+// samples of every run under it, told apart by their `suite` label.
+void write_prometheus_runs(std::span<const run_result* const> runs, std::ostream& out);
 
 } // namespace edgeprobe

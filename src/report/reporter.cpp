@@ -1,5 +1,6 @@
 #include "report/reporter.hpp"
 
+#include "report/html_report.hpp"
 #include "report/human_report.hpp"
 #include "report/json_report.hpp"
 #include "report/junit_report.hpp"
@@ -12,7 +13,7 @@
 namespace edgeprobe {
 
 namespace {
-const std::array<reporter, 6> builtin{{
+const std::array<reporter, 7> builtin{{
     {"human", "for people at a terminal: one line per check, reasons and hints under failures", write_human_report},
     {"json", "the result document (results.md) for machines and archives", write_json_report},
     {"nagios", "Nagios/Icinga/Sensu plugin output: status line with perfdata, a line per check; exit 0/1/2/3",
@@ -23,6 +24,9 @@ const std::array<reporter, 6> builtin{{
     {"junit", "JUnit XML for CI servers (Jenkins/Surefire schema): a testcase per check, failures with reason and hint",
      write_junit_report},
     {"tap", "TAP 13 with YAML diagnostics for TAP consumers (prove)", write_tap_report},
+    {"html", "one self-contained HTML file to send to someone: summary, every check with reason, hint and evidence, "
+             "a waterfall of phases",
+     write_html_report},
 }};
 } // namespace
 

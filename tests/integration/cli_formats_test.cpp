@@ -1,10 +1,11 @@
 // The output formats from the binary, as monitoring and CI run it: --format
 // nagios exit codes 0/1/2/3 each produced by a real check, and one run writing
 // several --report files, each accepted by the program that consumes it
-// (xmllint with the JUnit schema, promtool, prove).
+// (xmllint with the JUnit schema, promtool, prove, headless Chromium).
 #include "probes/rpc_epm/dcerpc.hpp"
 #include "probes/rpc_epm/responder.hpp"
 #include "probes/tcp/responder.hpp"
+#include "support/chromium.hpp"
 #include "support/io_thread.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -58,7 +59,8 @@ TEST_CASE("--format nagios: OK 0, WARNING 1, CRITICAL 2, UNKNOWN 3, each from a 
   for (auto* r : {&open, &service, &epm}) r->stop();
 }
 
-TEST_CASE("one run, several --report files: JUnit validates, promtool accepts, prove parses, JSON parses") {
+TEST_CASE("one run, several --report files: JUnit validates, promtool accepts, prove parses, JSON parses, "
+          "HTML renders in Chromium with a silent console") {
   test::io_thread io;
   tcp_responder open(io.executor(), any_loopback);
   open.start();
@@ -70,7 +72,7 @@ TEST_CASE("one run, several --report files: JUnit validates, promtool accepts, p
   const auto file = [&](const char* name) { return (dir.path() / name).string(); };
   const auto r = test::run_edgeprobe({"run", suite.string(), "--format", "human", "--report", "junit=" + file("a.xml"),
                                       "--report", "json=" + file("b.json"), "--report", "prometheus=" + file("d.prom"),
-                                      "--report", "tap=" + file("e.tap")});
+                                      "--report", "tap=" + file("e.tap"), "--report", "html=" + file("c.html")});
   INFO(r.out, r.err);
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("FAIL") != std::string::npos);
@@ -91,6 +93,17 @@ TEST_CASE("one run, several --report files: JUnit validates, promtool accepts, p
                                        file("b.json")});
   CHECK(json.out == "1 1\n");
   open.stop();
+
+  REQUIRE_MESSAGE(!test::chromium_path().empty(), test::chromium_missing);
+  const auto html = test::render_screenshot(file("c.html"), file("c.png"));
+  INFO("chromium's stderr:\n", html.err);
+  CHECK(html.exit_code == 0);
+  CHECK_MESSAGE(html.console.empty(), "console messages:\n" << html.console_text());
+  const auto png = test::read_png(file("c.png"));
+  CHECK_MESSAGE(png.error.empty(), png.error);
+  CHECK(png.width == 1280);
+  CHECK(png.height == 1600);
+  CHECK(png.non_white_share() > 0.25); // not blank: html_chromium_test.cpp looks closer
 }
 
 } // TEST_SUITE

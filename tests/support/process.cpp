@@ -99,9 +99,9 @@ process_output run_edgeprobe(const std::vector<std::string>& args, std::chrono::
   return run_process(argv, limit);
 }
 
-background_process::background_process(const std::vector<std::string>& argv) {
+background_process::background_process(const std::vector<std::string>& argv, bool with_stderr) {
   pipe_pair out;
-  pid_ = spawn(argv, out.write, -1);
+  pid_ = spawn(argv, out.write, with_stderr ? out.write : -1);
   ::close(out.write);
   stdout_fd_ = out.read;
 }
@@ -112,6 +112,10 @@ background_process::~background_process() {
     ::waitpid(pid_, nullptr, 0);
   }
   if (stdout_fd_ >= 0) ::close(stdout_fd_);
+}
+
+void background_process::signal(int signal) {
+  if (pid_ > 0) ::kill(pid_, signal);
 }
 
 std::string background_process::read_until(const std::string& text, std::chrono::seconds limit) {

@@ -24,7 +24,8 @@ process_output run_edgeprobe(const std::vector<std::string>& args,
 // A program left running while the test talks to it (edgeprobe listen).
 class background_process {
 public:
-  explicit background_process(const std::vector<std::string>& argv);
+  // `with_stderr`: stderr goes into the same pipe as stdout (serve logs there).
+  explicit background_process(const std::vector<std::string>& argv, bool with_stderr = false);
   ~background_process(); // SIGKILL if still running
   background_process(const background_process&) = delete;
   background_process& operator=(const background_process&) = delete;
@@ -32,6 +33,9 @@ public:
   // Reads stdout until a line containing `text`; returns everything read so far.
   // Throws std::runtime_error when the program exits or `limit` passes first.
   std::string read_until(const std::string& text, std::chrono::seconds limit = std::chrono::seconds(10));
+
+  // Sends `signal` and goes on (SIGHUP for a reload).
+  void signal(int signal);
 
   // Sends `signal` and waits for the exit code (128 + signal when it killed it).
   int stop(int signal, std::chrono::seconds limit = std::chrono::seconds(10));

@@ -1,0 +1,37 @@
+// `edgeprobe serve` started by a test on a free loopback port, and curl as the
+// client that talks to it (an independent HTTP/TLS implementation).
+#pragma once
+#include "support/process.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace edgeprobe::test {
+
+class serve_process {
+public:
+  // Starts `edgeprobe serve --config CONFIG`; REQUIREs that it says where it listens.
+  explicit serve_process(const std::filesystem::path& config);
+
+  const std::string& url() const { return url_; } // "http://127.0.0.1:PORT"
+  std::uint16_t port() const { return port_; }
+  background_process& process() { return *process_; }
+
+private:
+  std::unique_ptr<background_process> process_;
+  std::string url_;
+  std::uint16_t port_ = 0;
+};
+
+struct http_reply {
+  int status = 0; // 0: curl got no HTTP answer
+  std::string body;
+  std::string headers;
+};
+
+// `curl -s` with `extra` arguments (auth, --cacert, -H …) for `url`.
+http_reply curl_get(const std::string& url, const std::vector<std::string>& extra = {});
+
+} // namespace edgeprobe::test
