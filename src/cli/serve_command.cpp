@@ -94,6 +94,7 @@ int serve(const serve_args& args) {
   net::thread_pool reloads(1);
   net::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   watch_signals(signals, io, reloads, state, *server);
+  state.start();
   server->start();
   std::cerr << "edgeprobe serve: listening on " << url_of(*state.current().config, server->local_endpoint())
             << "; suites: " << suite_names(*state.current().config) << std::endl;

@@ -4,19 +4,20 @@ namespace edgeprobe {
 
 namespace {
 
-serve_generation start_generation(serve_config config, const std::vector<suite_snapshot>& carried) {
+serve_generation make_generation(serve_config config, const std::vector<suite_snapshot>& carried) {
   serve_generation g;
   g.config = std::make_shared<const serve_config>(std::move(config));
   g.scheduler = std::make_shared<suite_scheduler>(g.config, carried);
   g.auth = std::make_shared<basic_auth>(g.config->users);
-  g.scheduler->start();
   return g;
 }
 
 } // namespace
 
 serve_state::serve_state(std::filesystem::path config_path, serve_config initial)
-    : path_(std::move(config_path)), current_(start_generation(std::move(initial), {})) {}
+    : path_(std::move(config_path)), current_(make_generation(std::move(initial), {})) {}
+
+void serve_state::start() { current().scheduler->start(); }
 
 serve_state::~serve_state() { stop(); }
 
@@ -43,7 +44,8 @@ std::vector<diagnostic> serve_state::reload() {
   // Stop before starting: a suite's run in progress ends before its successor's
   // first, and its result carries over. Until then the old generation answers.
   old.scheduler->stop();
-  auto next = start_generation(std::move(*loaded.config), old.scheduler->snapshot());
+  auto next = make_generation(std::move(*loaded.config), old.scheduler->snapshot());
+  next.scheduler->start();
   std::lock_guard lock(mutex_);
   current_ = std::move(next);
   ++reloads_.succeeded;

@@ -32,6 +32,10 @@ public:
   serve_state(std::filesystem::path config_path, serve_config initial);
   ~serve_state();
 
+  // Starts the schedule. serve calls it once its endpoint is bound, so that a
+  // suite that checks serve itself does not find it closed on the first run.
+  void start();
+
   serve_generation current() const;
   // Reads the config file again. Empty: applied (the old scheduler is stopped
   // first, so no suite runs twice at once). Otherwise the diagnostics, and the

@@ -40,7 +40,7 @@ TEST_CASE("check --expect inverts the question: a closed port that must be close
   CHECK(doc["results"][0]["status"] == "pass");
 }
 
-TEST_CASE("a suite with three mistakes: all three reported with file, pointer and position; exit 2") {
+TEST_CASE("a suite with three mistakes: all three reported with file, pointer and position, exit 2") {
   edgeprobe::test::temp_dir dir;
   const auto file = dir.write("broken.json", R"({
   "suite": "broken",
@@ -107,7 +107,7 @@ TEST_CASE("a secret from ${env:} appears in no output: stdout, stderr, report fi
   ::unsetenv("EDGEPROBE_TEST_TOKEN");
 }
 
-TEST_CASE("validate accepts the shipped suites; --version and schema answer") {
+TEST_CASE("validate accepts the shipped suites, --version and schema answer") {
   const std::string suites = std::string(EDGEPROBE_SOURCE_DIR) + "/suites/";
   const auto valid = run_edgeprobe({"validate", suites + "demo.json"});
   INFO(valid.err);

@@ -68,7 +68,7 @@ TEST_CASE("check tls with the wrong certificate: the message names what the cert
 
 TEST_SUITE("tls") {
 
-TEST_CASE("validate: ca_file is relative to the suite file; a missing one is an error with pointer and position") {
+TEST_CASE("validate: ca_file is relative to the suite file, a missing one is an error with pointer and position") {
   edgeprobe::test::temp_dir dir;
   std::filesystem::create_directory(dir.path() / "pki");
   std::filesystem::copy_file(shared_pki().root(), dir.path() / "pki" / "root.pem");

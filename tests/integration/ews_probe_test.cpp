@@ -114,7 +114,7 @@ TEST_CASE("ews without credentials: reachable, the 401's schemes listed") {
   // Without credentials "authenticated" cannot be met: the loader says so.
 }
 
-TEST_CASE("ews with NTLM: GetFolder Success with the server version; a wrong password is http.auth_failed") {
+TEST_CASE("ews with NTLM: GetFolder Success with the server version, a wrong password is http.auth_failed") {
   exchange_lab lab;
   const auto r = test::run_check(lab.check(alice));
   INFO(r.outcome.message);
@@ -172,7 +172,7 @@ TEST_CASE("Autodiscover: the domain and autodiscover.domain fail each for its re
   CHECK(details_of(by_soap)["autodiscover"]["candidates"][4]["protocol"] == "soap");
 }
 
-TEST_CASE("Autodiscover: redirectAddr starts over for the new address; redirectUrl is asked next") {
+TEST_CASE("Autodiscover: redirectAddr starts over for the new address, redirectUrl is asked next") {
   exchange_lab by_address([](ews_responder_options& o) {
     autodiscover::pox_response moved;
     moved.what = autodiscover::pox_response::kind::redirect_addr;
@@ -210,7 +210,7 @@ TEST_CASE("Autodiscover: redirectAddr starts over for the new address; redirectU
   CHECK_MESSAGE(followed.outcome.state == status::pass, reason_of(followed));
 }
 
-TEST_CASE("Autodiscover: every candidate failing is autodiscover.failed with each one's reason; no EWS URL") {
+TEST_CASE("Autodiscover: every candidate failing is autodiscover.failed with each one's reason, no EWS URL") {
   exchange_lab no_srv({}, false);
   auto c = no_srv.check(alice);
   c["email"] = "alice@contoso.test";
@@ -291,7 +291,7 @@ TEST_CASE("edgeprobe check ews https://127.0.0.1:PORT/EWS/Exchange.asmx without 
   CHECK(d["auth_schemes"] == json::array({"Negotiate", "NTLM", "Basic realm=\"EWS01\""}));
 }
 
-TEST_CASE("ews with --set email and credentials from ${env:}: every candidate, the EWS URL, Success; the password nowhere") {
+TEST_CASE("ews with --set email and credentials from ${env:}: every candidate, the EWS URL, Success, the password nowhere") {
   exchange_lab lab;
   const std::string password = "Passw0rd!";
   ::setenv("EDGEPROBE_TEST_EWS_USER", "CONTOSO\\alice", 1);

@@ -100,7 +100,7 @@ TEST_CASE("ews responder via curl: an unauthenticated POST gets 401 with Negotia
   CHECK(contains(headers.out, "WWW-Authenticate: Basic realm=\"EWS01\"\r\n"));
 }
 
-TEST_CASE("ews responder via curl: NTLM GetFolder succeeds on one connection; a wrong password gets 401") {
+TEST_CASE("ews responder via curl: NTLM GetFolder succeeds on one connection, a wrong password gets 401") {
   ews_responders r;
   const auto request = r.dir.write("getfolder.xml", ews::request(ews::operation::get_folder, ""));
   const auto body = r.dir.path() / "answer.xml";

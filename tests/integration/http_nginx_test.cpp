@@ -47,7 +47,7 @@ json check(const test::nginx_server& server, const std::string& path, json extra
 
 TEST_SUITE("http") {
 
-TEST_CASE("http vs nginx: 200 passes; 404 and 503 are http.status with the status in the message") {
+TEST_CASE("http vs nginx: 200 passes, 404 and 503 are http.status with the status in the message") {
   test::temp_dir dir;
   test::tls_server_options o;
   o.nginx_server_block = locations(dir, 1);
@@ -67,7 +67,7 @@ TEST_CASE("http vs nginx: 200 passes; 404 and 503 are http.status with the statu
   CHECK(test::run_check(check(nginx, "/broken", {{"expect", {{"status", {"5xx"}}}}})).outcome.state == status::pass);
 }
 
-TEST_CASE("http vs nginx: redirects followed hop by hop, across schemes; a loop is http.redirect_limit") {
+TEST_CASE("http vs nginx: redirects followed hop by hop, across schemes, a loop is http.redirect_limit") {
   test::temp_dir dir;
   test::test_pki pki;
   test::tls_server_options tls_options(pki.good());
@@ -105,7 +105,7 @@ TEST_CASE("http vs nginx: redirects followed hop by hop, across schemes; a loop 
   CHECK(loop.outcome.message.find("still redirected after 3 redirects") != std::string::npos);
 }
 
-TEST_CASE("http vs nginx: basic auth — required, refused, accepted; the schemes are listed") {
+TEST_CASE("http vs nginx: basic auth — required, refused, accepted, the schemes are listed") {
   test::temp_dir dir;
   test::tls_server_options o;
   o.nginx_server_block = locations(dir, 1);
@@ -150,7 +150,7 @@ TEST_CASE("http vs nginx: header and body expectations, and a slow answer over m
   CHECK(details_of(slow)["body_bytes"] == 48 * 1024);
 }
 
-TEST_CASE("http: nothing listening is tcp.refused; a TLS port spoken to in plain HTTP is http.malformed or closed") {
+TEST_CASE("http: nothing listening is tcp.refused, a TLS port spoken to in plain HTTP is http.malformed or closed") {
   const auto refused = test::run_check(
       {{"probe", "http"}, {"target", "http://127.0.0.1:" + std::to_string(test::free_loopback_port()) + "/"}});
   CHECK(reason_of(refused) == "tcp.refused");

@@ -77,7 +77,7 @@ test::http_reply wait_for(const std::string& url, const std::string& wanted, con
 
 TEST_SUITE("cli") {
 
-TEST_CASE("serve: /metrics has success 1 for a passing and 0 for a failing check; promtool accepts it; /probe runs now") {
+TEST_CASE("serve: /metrics has success 1 for a passing and 0 for a failing check, promtool accepts it, /probe runs now") {
   test::io_thread io;
   tcp_responder open(io.executor(), any_loopback);
   open.start();
@@ -196,7 +196,7 @@ TEST_CASE("serve: request size and rate limits, connection limit, TLS and basic 
   CHECK(serve.process().stop(SIGTERM) == 0);
 }
 
-TEST_CASE("serve: SIGHUP with a bad config keeps the old one and says why; a good one applies") {
+TEST_CASE("serve: SIGHUP with a bad config keeps the old one and says why, a good one applies") {
   test::io_thread io;
   tcp_responder open(io.executor(), any_loopback);
   open.start();
@@ -286,6 +286,23 @@ TEST_CASE("serve: runs of one suite never overlap, however short the interval") 
   ::close(listener);
   CHECK(accepted >= 4);
   CHECK(overlapped == 0);
+}
+
+} // TEST_SUITE
+
+TEST_SUITE("cli") {
+
+TEST_CASE("serve: the schedule starts once the endpoint is bound, so a suite checking serve itself passes its first run") {
+  const auto port = std::to_string(test::free_loopback_port());
+  test::temp_dir dir;
+  dir.write("self.json", R"({"suite": "self", "checks": [
+    {"name": "serve accepts TCP", "probe": "tcp", "target": "127.0.0.1:)" + port + R"("}]})");
+  const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:)" + port + R"(", "suites": [
+    {"file": "self.json", "interval": "1h"}]})");
+  test::serve_process serve(config);
+  const auto metrics = wait_for(serve.url() + "/metrics", "edgeprobe_serve_runs_total{suite=\"self\"} 1");
+  CHECK(std::regex_search(metrics.body, std::regex(R"(edgeprobe_check_success\{[^}]*check="serve accepts TCP"[^}]*\} 1\n)")));
+  CHECK(serve.process().stop(SIGTERM) == 0);
 }
 
 } // TEST_SUITE

@@ -211,7 +211,7 @@ TEST_CASE("serve's status page in headless Chromium: renders both checks, refres
   open.stop();
 }
 
-TEST_CASE("serve at a high rate: close rst leaves no TIME_WAIT, fin does; descriptors stay flat") {
+TEST_CASE("serve at a high rate: close rst leaves no TIME_WAIT, fin does, descriptors stay flat") {
   graceful_listener open;
   const auto port = open.port();
   test::temp_dir dir;

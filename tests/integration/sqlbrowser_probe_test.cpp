@@ -125,7 +125,7 @@ TEST_CASE("sqlbrowser probe: nothing on UDP 1434, a silent Browser, and a closed
   CHECK(unreachable.outcome.message.find("tcp.refused") != std::string::npos);
 }
 
-TEST_CASE("sqlbrowser probe: expectations on port and version; an instance with no TCP; another service answering") {
+TEST_CASE("sqlbrowser probe: expectations on port and version, an instance with no TCP, another service answering") {
   sqlbrowser_responder_options o;
   o.instances = {instance_at("SALES", 1), instance_at("PIPES", std::nullopt)};
   lab l(o);

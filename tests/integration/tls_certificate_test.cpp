@@ -86,7 +86,7 @@ TEST_CASE("tls probe: nginx with a good chain, trusted via ca_file: pass, the ch
   CHECK(has_phase(r, "tls"));
 }
 
-TEST_CASE("tls probe: expired leaf: tls.cert.expired names the certificate and the date; evidence still complete") {
+TEST_CASE("tls probe: expired leaf: tls.cert.expired names the certificate and the date, evidence still complete") {
   const auto& pki = shared_pki();
   test::nginx_server server(pki.expired());
   const auto r = test::run_check(tls_check(server.target(), {{"sni", "good.test"}}));
@@ -229,7 +229,7 @@ TEST_CASE("tls probe: a leaf with 10 days left warns by default, fails under min
   CHECK(quiet.outcome.state == status::pass);
 }
 
-TEST_CASE("tls probe: with an IP target and no SNI the IP SAN is checked; sni \"\" sends none") {
+TEST_CASE("tls probe: with an IP target and no SNI the IP SAN is checked, sni \"\" sends none") {
   const auto& pki = shared_pki();
   test::openssl_server server(pki.good());
   const auto r = test::run_check(tls_check(server.target()));

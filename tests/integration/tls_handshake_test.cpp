@@ -224,7 +224,7 @@ TEST_CASE("tls probe: plain HTTP where TLS was expected: tls.not_tls with the fi
   CHECK(r.outcome.message.find("plain HTTP") != std::string::npos);
 }
 
-TEST_CASE("tls probe: SMTP STARTTLS to the tls responder; openssl s_client -starttls smtp sees the same certificate") {
+TEST_CASE("tls probe: SMTP STARTTLS to the tls responder, openssl s_client -starttls smtp sees the same certificate") {
   smtp_responder_fixture smtp;
   const auto r = test::run_check(tls_check(smtp.target(), {{"sni", "good.test"}, {"starttls", "smtp"}}));
   INFO(r.outcome.message);
@@ -271,7 +271,7 @@ TEST_CASE("tls probe: SMTP servers that do not upgrade, replayed from Postfix's 
   CHECK(reason_of(wrong) == "tls.not_tls");
 }
 
-TEST_CASE("tls probe: transport failures keep their tcp.* reason; a silent service ends at the check's deadline") {
+TEST_CASE("tls probe: transport failures keep their tcp.* reason, a silent service ends at the check's deadline") {
   const auto refused = test::run_check(tls_check("127.0.0.1:1"));
   CHECK(reason_of(refused) == "tcp.refused");
   CHECK(details_of(refused).contains("tls") == false);

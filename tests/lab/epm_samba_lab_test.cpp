@@ -42,7 +42,7 @@ int impacket_port(const test::samba_epm& samba, const std::string& uuid_expressi
 
 TEST_SUITE("netns") {
 
-TEST_CASE("rpc-epm vs Samba: samr and winreg mapped to the ports impacket sees, and reachable; unknown UUID not registered") {
+TEST_CASE("rpc-epm vs Samba: samr and winreg mapped to the ports impacket sees, and reachable, unknown UUID not registered") {
   if (!lab_possible()) return;
   test::samba_epm samba;
   const auto inside = samba.lab().client.enter();

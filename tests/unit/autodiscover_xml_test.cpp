@@ -93,7 +93,7 @@ TEST_CASE("POX: the reference's settings answer (Exchange 2007: ASUrl, no EwsUrl
   CHECK(r.ews_url() == "https://mail.contoso.com/ews/exchange.asmx");
 }
 
-TEST_CASE("POX: the how-to's Exchange 2013 answer carries EwsUrl; nested WEB protocols are not entries") {
+TEST_CASE("POX: the how-to's Exchange 2013 answer carries EwsUrl, nested WEB protocols are not entries") {
   const pox_response r = pox_ok(corpus("msdocs_get_user_settings_howto_pox_response.xml"));
   CHECK(r.display_name == "Mara Whitley");
   REQUIRE(r.protocols.size() == 3); // the EXCH inside WEB/Internal is OWA's, not the account's
@@ -126,7 +126,7 @@ TEST_CASE("POX: requests from the reference and the how-to name the address aske
   CHECK(*howto.value == "mara@contoso.com");
 }
 
-TEST_CASE("POX: ews_url() takes EXCH, then EXPR, then WEB, then any; EwsUrl before ASUrl") {
+TEST_CASE("POX: ews_url() takes EXCH, then EXPR, then WEB, then any, EwsUrl before ASUrl") {
   pox_response r;
   r.protocols = {{"WEB", "", "https://web/ews", "", ""}, {"EXPR", "", "", "https://expr/as", ""},
                  {"OTHER", "", "https://other/ews", "", ""}};

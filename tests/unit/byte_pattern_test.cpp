@@ -45,7 +45,7 @@ TEST_CASE("bytes: text or hex, errors at the pointer of the bad part") {
   CHECK(errors.errors[2].first == "/send");
 }
 
-TEST_CASE("patterns: a regex is searched; a hex prefix waits for enough bytes") {
+TEST_CASE("patterns: a regex is searched, a hex prefix waits for enough bytes") {
   collected errors;
   const auto banner = parse_pattern("^SSH-2\\.0-", "/expect/banner", errors);
   REQUIRE(banner);

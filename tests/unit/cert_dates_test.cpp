@@ -19,7 +19,7 @@ std::int64_t left(std::int64_t seconds_to_end) {
 
 TEST_SUITE("tls") {
 
-TEST_CASE("days_left: whole days rounded down; -1 in the first day after the end") {
+TEST_CASE("days_left: whole days rounded down, -1 in the first day after the end") {
   CHECK(left(30 * day + 1) == 30);
   CHECK(left(30 * day) == 30);
   CHECK(left(30 * day - 1) == 29);

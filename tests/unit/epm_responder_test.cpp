@@ -31,7 +31,7 @@ dcerpc::pdu only_answer(const std::vector<std::vector<std::uint8_t>>& answers) {
 
 TEST_SUITE("epm") {
 
-TEST_CASE("epm_answer: impacket's bind is accepted; its ept_map for samr gets a tcp tower with the port and address") {
+TEST_CASE("epm_answer: impacket's bind is accepted, its ept_map for samr gets a tcp tower with the port and address") {
   epm_association a{"10.0.0.5", 135};
   const auto ack = std::get<dcerpc::bind_ack_pdu>(only_answer(epm_answer(captured("impacket_bind_epm.bin"), a, samr_at_49153())));
   CHECK(ack.results.at(0).result == dcerpc::bind_result::acceptance);
@@ -56,7 +56,7 @@ TEST_CASE("epm_answer: impacket's bind is accepted; its ept_map for samr gets a 
   CHECK(none.value->towers.empty());
 }
 
-TEST_CASE("epm_answer: a request before any bind is a fault; a bind to another interface is refused; noise is ignored") {
+TEST_CASE("epm_answer: a request before any bind is a fault, a bind to another interface is refused, noise is ignored") {
   epm_association fresh{"127.0.0.1", 135};
   const auto early = only_answer(epm_answer(captured("impacket_ept_map_samr_request.bin"), fresh, samr_at_49153()));
   CHECK(std::get<dcerpc::fault_pdu>(early).status == dcerpc::status::context_mismatch);

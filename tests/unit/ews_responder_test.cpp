@@ -141,7 +141,7 @@ TEST_CASE("ews responder: no credentials -> 401 offering Negotiate, NTLM and Bas
         std::vector<std::string>{"NTLM"});
 }
 
-TEST_CASE("ews responder: Basic authenticates one request; wrong credentials all look alike") {
+TEST_CASE("ews responder: Basic authenticates one request, wrong credentials all look alike") {
   const auto o = contoso();
   ews_connection_state state;
   const auto ok = ews_answer(post("/EWS/Exchange.asmx", get_folder(), {basic("alice", "Passw0rd!")}), state, o);

@@ -172,7 +172,7 @@ std::string card_of(const std::string& html, const std::string& id) {
 
 TEST_SUITE("report") {
 
-TEST_CASE("html_escaped: markup and both quotes become references; text is kept; bytes that are not text are not") {
+TEST_CASE("html_escaped: markup and both quotes become references, text is kept, bytes that are not text are not") {
   CHECK(html_escaped("<script>alert('x')</script> & \"y\"") ==
         "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;");
   CHECK(html_escaped("&amp;") == "&amp;amp;"); // text that looks like a reference stays text
@@ -202,7 +202,7 @@ TEST_CASE("html: no byte of a hostile run becomes markup, and the page's element
   CHECK(has(html, "3 SYNs &amp; no answer"));
 }
 
-TEST_CASE("html: messages keep their newlines; control bytes are dropped and invalid UTF-8 shows as U+FFFD") {
+TEST_CASE("html: messages keep their newlines, control bytes are dropped and invalid UTF-8 shows as U+FFFD") {
   const auto html = html_of(hostile_run());
   CHECK(has(html, "<p class=\"message\">banner &quot;&lt;b&gt;hi&lt;/b&gt;&quot; &amp; &#39;x&#39;\nsecond line " +
                       fffd + " end</p>"));

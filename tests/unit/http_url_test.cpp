@@ -8,7 +8,7 @@ using namespace edgeprobe;
 
 TEST_SUITE("http") {
 
-TEST_CASE("parse_http_url: scheme, host, port, target; what it refuses") {
+TEST_CASE("parse_http_url: scheme, host, port, target, what it refuses") {
   auto u = parse_http_url("https://Mail.Contoso.com/EWS/Exchange.asmx?x=1#frag");
   REQUIRE(u);
   CHECK(u->tls);
@@ -28,7 +28,7 @@ TEST_CASE("parse_http_url: scheme, host, port, target; what it refuses") {
     CHECK_MESSAGE(!parse_http_url(bad), bad);
 }
 
-TEST_CASE("resolve_location: RFC 3986 5.4.1 examples against http://a/b/c/d;p?q") {
+TEST_CASE("resolve_location: RFC 3986 5.4.1 examples against the RFC's base URI") {
   const auto base = *parse_http_url("http://a/b/c/d;p?q");
   const std::pair<const char*, const char*> cases[] = {
       {"g", "http://a/b/c/g"},         {"./g", "http://a/b/c/g"},        {"g/", "http://a/b/c/g/"},

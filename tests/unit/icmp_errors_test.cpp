@@ -146,7 +146,7 @@ TEST_CASE("udp_exchange: a fitted schedule's doubling waits fill the window exac
   CHECK(retransmission_schedule::fitted(0ms, 4).initial_rto >= std::chrono::duration_cast<clock::duration>(1ms));
 }
 
-TEST_CASE("icmp_errors: a TCP connect's ICMP error decides its reason; the errno only when the ICMP says nothing") {
+TEST_CASE("icmp_errors: a TCP connect's ICMP error decides its reason, the errno only when the ICMP says nothing") {
   auto icmp = [](bool v6, std::uint8_t type, std::uint8_t code) {
     icmp_error e;
     e.v6 = v6;

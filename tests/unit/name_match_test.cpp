@@ -63,7 +63,7 @@ TEST_CASE("name covered: IP addresses match iPAddress entries only, in any spell
   CHECK_FALSE(name_covered("sip.contoso.com", {}, {}));
 }
 
-TEST_CASE("san_includes: a wildcard expected must be that wildcard; a name may be covered by one") {
+TEST_CASE("san_includes: a wildcard expected must be that wildcard, a name may be covered by one") {
   const std::vector<std::string> dns{"*.contoso.com", "contoso.com"};
   const std::vector<std::string> ips{"192.0.2.10"};
   CHECK(san_includes("*.contoso.com", dns, ips));

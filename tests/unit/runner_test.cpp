@@ -80,7 +80,7 @@ run_result run(const suite& s, run_options o = {}) {
 
 } // namespace
 
-TEST_CASE("a check whose need fails is skipped with check.needs_failed; one whose need passed runs") {
+TEST_CASE("a check whose need fails is skipped with check.needs_failed, one whose need passed runs") {
   scripted_probe p(true);
   suite s;
   s.checks.push_back(make_check(p, "base", "127.0.0.1", steps({{"127.0.0.1", {"fail"}}})));
@@ -100,7 +100,7 @@ TEST_CASE("a check whose need fails is skipped with check.needs_failed; one whos
   CHECK(p.calls == 3);
 }
 
-TEST_CASE("retries: a later success wins; when all fail the first cause is reported") {
+TEST_CASE("retries: a later success wins, when all fail the first cause is reported") {
   scripted_probe p(true);
   suite s;
   s.checks.push_back(make_check(p, "flaky", "127.0.0.1", steps({{"127.0.0.1", {"fail", "pass"}}})));
@@ -165,7 +165,7 @@ TEST_CASE("the concurrency limit bounds checks in flight") {
   CHECK(progress_calls == 40);
 }
 
-TEST_CASE("--only runs the named check and what it needs; the rest is skipped") {
+TEST_CASE("--only runs the named check and what it needs, the rest is skipped") {
   scripted_probe p(true);
   suite s;
   s.checks.push_back(make_check(p, "dns", "127.0.0.1", steps({{"127.0.0.1", {"pass"}}})));

@@ -151,7 +151,7 @@ TEST_CASE("mistakes: every one reported with pointer, line and column, and a sug
   CHECK(r.errors.back().file.find("missing.json") != std::string::npos);
 }
 
-TEST_CASE("a suite's own mistakes come through with the suite's file; two suites may not share a name") {
+TEST_CASE("a suite's own mistakes come through with the suite's file, two suites may not share a name") {
   test::temp_dir dir;
   dir.write("edge.json", two_tcp_checks);
   dir.write("broken.json", R"({"suite": "broken", "checks": [{"name": "x", "probe": "tcp", "target": "127.0.0.1:9", "timeout": "soon"}]})");

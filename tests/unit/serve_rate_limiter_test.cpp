@@ -11,7 +11,7 @@ boost::asio::ip::address ip(const char* text) { return boost::asio::ip::make_add
 
 TEST_SUITE("serve") {
 
-TEST_CASE("a client gets its burst, then one request per 1/rate seconds; clients are apart") {
+TEST_CASE("a client gets its burst, then one request per 1/rate seconds, clients are apart") {
   rate_limiter limiter(2.0, 3.0);
   const auto t0 = rate_limiter::clock::now();
   for (int i = 0; i < 3; ++i) CHECK(limiter.allow(ip("127.0.0.1"), t0));

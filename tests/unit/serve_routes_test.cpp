@@ -25,6 +25,7 @@ struct served {
     auto loaded = load_serve_config(file);
     REQUIRE(loaded.config);
     state = std::make_unique<serve_state>(file, std::move(*loaded.config));
+    state->start();
   }
 
   // The first run, as /probe would wait for it.
@@ -63,7 +64,7 @@ TEST_CASE("/metrics: the latest run's check series, serve's own counters and the
   CHECK(r.body.find("edgeprobe_serve_config_last_reload_successful 1") != std::string::npos);
 }
 
-TEST_CASE("/probe?suite=NAME: decided here, answered after the run; an unknown name is 404 and not echoed") {
+TEST_CASE("/probe?suite=NAME: decided here, answered after the run, an unknown name is 404 and not echoed") {
   served s;
   const auto decision = route({"GET", "/probe?suite=edge", {}}, *s.state);
   CHECK_FALSE(decision.answer);
@@ -104,7 +105,7 @@ TEST_CASE("no parameter names a target: target, module, a second suite, or any p
   CHECK(s.get("/probe?suite=%zz").status == 400); // malformed escapes
 }
 
-TEST_CASE("/api/v1/results: a JSON result document per suite; /healthz; GET and HEAD only") {
+TEST_CASE("/api/v1/results: a JSON result document per suite, /healthz, GET and HEAD only") {
   served s;
   s.first_run();
   const auto r = s.get("/api/v1/results");

@@ -233,7 +233,7 @@ TEST_CASE("ssrp: the DAC answer") {
   CHECK_FALSE(ssrp::decode_dac_response(corpus("mc_sqlr_4_2_ucast_inst_response.bin")));
 }
 
-TEST_CASE("ssrp: ;; inside a record is an empty value, not the record's end") {
+TEST_CASE("ssrp: two semicolons inside a record are an empty value, not the record's end") {
   const auto records = decode_ok(answer("ServerName;;InstanceName;A;IsClustered;No;Version;1.0;np;;tcp;1433;;"
                                         "ServerName;H;InstanceName;;IsClustered;No;Version;2.0;tcp;1434;np;;;"
                                         "ServerName;H;InstanceName;C;IsClustered;No;Version;3.0;rpc;;;"));

@@ -52,7 +52,7 @@ TEST_CASE("stun answer: coturn's answer to an old-style request: only MAPPED-ADD
   CHECK_FALSE(a.fingerprint_ok.has_value());
 }
 
-TEST_CASE("stun answer: coturn's challenges: 401 with REALM and NONCE; 438 with its text as shown") {
+TEST_CASE("stun answer: coturn's challenges: 401 with REALM and NONCE, 438 with its text as shown") {
   const auto challenge = read(captured("coturn_allocate_401_unauthenticated.bin"));
   CHECK(challenge.error_code() == 401);
   CHECK(challenge.realm == "edgeprobe.test");
@@ -76,7 +76,7 @@ TEST_CASE("stun answer: coturn's allocation verifies with alice's key only") {
   CHECK(read(bytes).to_json()["message_integrity"] == "not checked");
 }
 
-TEST_CASE("stun answer: the dialect is the answer's own: coturn answers MS-TURN in RFC form; the responder in MS-TURN") {
+TEST_CASE("stun answer: the dialect is the answer's own: coturn answers MS-TURN in RFC form, the responder in MS-TURN") {
   const auto from_coturn = read(captured("coturn_answer_to_ms_turn_allocate.bin"));
   CHECK(from_coturn.dialect == stun::dialect::rfc);
   CHECK(from_coturn.realm == "edgeprobe.test");

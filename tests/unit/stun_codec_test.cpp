@@ -464,7 +464,7 @@ TEST_CASE("stun codec: decode rejects what it cannot trust, saying where and why
   CHECK(types_of(decode_ok(fp_then_software, stun::dialect::ms_turn)) == std::vector<std::uint16_t>{0x8028, 0x8022});
 }
 
-TEST_CASE("stun codec: padding is skipped whatever its bytes; MS-TURN reads none") {
+TEST_CASE("stun codec: padding is skipped whatever its bytes, MS-TURN reads none") {
   auto b = from_hex("010100102112a442000102030405060708090a0b"
                     "8022000178ffffff"
                     "000d000400000258");
@@ -568,7 +568,7 @@ TEST_CASE("stun codec: the encoder writes every attribute form exactly") {
   CHECK_THROWS_AS(e.add(0x8022, bytes{}), std::length_error);
 }
 
-TEST_CASE("stun codec: MESSAGE-INTEGRITY ignores attributes after it; FINGERPRINT covers all before it") {
+TEST_CASE("stun codec: MESSAGE-INTEGRITY ignores attributes after it, FINGERPRINT covers all before it") {
   const auto v4 = boost::asio::ip::udp::endpoint(boost::asio::ip::make_address("192.0.2.1"), 32853);
   const auto protected_only = stun::encoder(stun::method::binding, stun::message_class::success, stun::magic_cookie,
                                             rfc5769_id, stun::dialect::rfc)

@@ -115,7 +115,7 @@ TEST_CASE("stun responder: Binding answered with the address seen, XOR and plain
   CHECK(verify_fingerprint(*answer, m) == true);
 }
 
-TEST_CASE("stun responder: an RFC Allocate is challenged; the field script's MS-TURN Allocate gets the Edge's answer") {
+TEST_CASE("stun responder: an RFC Allocate is challenged, the field script's MS-TURN Allocate gets the Edge's answer") {
   const udp::endpoint from(boost::asio::ip::make_address("192.0.2.7"), 40001), local;
   const auto rfc = stun_responder_answer(allocate_request(new_transaction_id(), {}), from, local, "n0nce");
   REQUIRE(rfc);

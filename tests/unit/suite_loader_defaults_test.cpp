@@ -45,7 +45,7 @@ TEST_CASE("without defaults: 5 s timeout, no retries, all addresses, any family,
   CHECK(c.resolver.server == "system");
 }
 
-TEST_CASE("durations are strings with a unit; a bare number is an error with a suggestion") {
+TEST_CASE("durations are strings with a unit, a bare number is an error with a suggestion") {
   const auto r = load_fake(suite_text(R"({"timeout": 5})", R"(, "interval": "1.5s")"));
   REQUIRE_MESSAGE(r.errors.size() == 1, all_errors(r));
   const auto* d = error_at(r, "/defaults/timeout");

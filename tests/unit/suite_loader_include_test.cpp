@@ -110,7 +110,7 @@ TEST_CASE("a syntax error in an included file names that file, line and column")
   CHECK(r.errors[0].column == 57);
 }
 
-TEST_CASE("a suite with checks only in its includes is fine; with none anywhere it is an error") {
+TEST_CASE("a suite with checks only in its includes is fine, with none anywhere it is an error") {
   const auto only = load_fake_file(data_dir() / "include/only_includes.json");
   REQUIRE_MESSAGE(only.suite, all_errors(only));
   CHECK(only.suite->checks.size() == 1);

@@ -92,7 +92,7 @@ TEST_CASE("tls judge: self-signed leaf: untrusted, saying self-signed") {
   CHECK(out[0].message.find("self-signed") != std::string::npos);
 }
 
-TEST_CASE("tls judge: dates first, then the name, then trust; all kept as evidence") {
+TEST_CASE("tls judge: dates first, then the name, then trust, all kept as evidence") {
   auto leaf = cert("other.contoso.test", "other.contoso.test", -6); // ended 5 days and 23 hours ago
   auto f = facts_for({leaf});
   add_problem(f, 0, X509_V_ERR_CERT_HAS_EXPIRED, leaf.subject);
@@ -123,7 +123,7 @@ TEST_CASE("tls judge: expect.verified false keeps the name but not the trust") {
   CHECK(reasons(judge_tls(f, cfg)) == strings{"tls.cert.name_mismatch"});
 }
 
-TEST_CASE("tls judge: the name only in the CN is san_missing; an IP target suggests sni") {
+TEST_CASE("tls judge: the name only in the CN is san_missing, an IP target suggests sni") {
   auto cn_only = cert("sip.contoso.test", "CA", 90);
   cn_only.has_san_extension = false;
   cn_only.dns_names.clear();
