@@ -24,11 +24,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A loopback listener that only counts: nothing may connect to it unless a
-// configured check names it.
-class counting_listener {
+// A bare loopback listener (non-blocking), for watching from outside what
+// serve connects to.
+class loopback_listener {
 public:
-  counting_listener() {
+  loopback_listener() {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -39,7 +39,8 @@ public:
     ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
     port_ = ntohs(a.sin_port);
   }
-  ~counting_listener() { ::close(fd_); }
+  ~loopback_listener() { ::close(fd_); }
+  int fd() const { return fd_; }
   std::uint16_t port() const { return port_; }
   // Connections waiting in the accept queue (each one accepted and closed).
   int pending() {
@@ -53,13 +54,17 @@ private:
   std::uint16_t port_ = 0;
 };
 
-const net::ip::tcp::endpoint any_loopback{net::ip::make_address("127.0.0.1"), 0};
-
-std::string tcp_suite(const std::string& name, std::uint16_t open_port, std::uint16_t closed_port) {
-  return R"({"suite": ")" + name + R"(", "checks": [
-    {"name": "open port", "probe": "tcp", "target": "127.0.0.1:)" + std::to_string(open_port) + R"("},
-    {"name": "closed port", "probe": "tcp", "target": "127.0.0.1:)" + std::to_string(closed_port) + R"("}]})";
+// A plain TCP connection to 127.0.0.1:port that sends nothing.
+int connect_loopback(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  return fd;
 }
+
 
 // Polls until `url` answers `wanted` in its body (the first scheduled run has ended).
 test::http_reply wait_for(const std::string& url, const std::string& wanted, const std::vector<std::string>& extra = {}) {
@@ -78,11 +83,9 @@ test::http_reply wait_for(const std::string& url, const std::string& wanted, con
 TEST_SUITE("cli") {
 
 TEST_CASE("serve: /metrics has success 1 for a passing and 0 for a failing check, promtool accepts it, /probe runs now") {
-  test::io_thread io;
-  tcp_responder open(io.executor(), any_loopback);
-  open.start();
+  test::open_loopback_port open;
   test::temp_dir dir;
-  dir.write("edge.json", tcp_suite("edge", open.local_endpoint().port(), test::free_loopback_port()));
+  dir.write("edge.json", test::pass_and_fail_suite("edge", open.port()));
   const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0", "suites": [
     {"file": "edge.json", "interval": "1h"}]})");
   test::serve_process serve(config);
@@ -114,13 +117,12 @@ TEST_CASE("serve: /metrics has success 1 for a passing and 0 for a failing check
   CHECK(page.headers.find("Content-Security-Policy") != std::string::npos);
   CHECK(page.body.find("closed port") != std::string::npos);
   CHECK(serve.process().stop(SIGTERM) == 0);
-  open.stop();
 }
 
 TEST_CASE("serve: no request makes it connect to an address that is not in its configuration (SSRF)") {
-  counting_listener bystander;
+  loopback_listener bystander; // nothing may connect to it: no configured check names it
   test::temp_dir dir;
-  dir.write("edge.json", tcp_suite("edge", test::free_loopback_port(), test::free_loopback_port()));
+  dir.write("edge.json", test::pass_and_fail_suite("edge", test::free_loopback_port()));
   const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0", "suites": [
     {"file": "edge.json", "interval": "1h"}]})");
   test::serve_process serve(config);
@@ -146,7 +148,7 @@ TEST_CASE("serve: no request makes it connect to an address that is not in its c
 TEST_CASE("serve: request size and rate limits, connection limit, TLS and basic auth with curl") {
   test::test_pki pki;
   test::temp_dir dir;
-  dir.write("edge.json", tcp_suite("edge", test::free_loopback_port(), test::free_loopback_port()));
+  dir.write("edge.json", test::pass_and_fail_suite("edge", test::free_loopback_port()));
   const auto good = pki.good();
   // `openssl passwd -5 -salt edgeprobesalt s3cret`
   const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0",
@@ -181,15 +183,7 @@ TEST_CASE("serve: request size and rate limits, connection limit, TLS and basic 
 
   // Four idle connections are the limit; the fifth is closed without an answer.
   std::vector<int> idle;
-  for (int i = 0; i < 4; ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(serve.port());
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    idle.push_back(fd);
-  }
+  for (int i = 0; i < 4; ++i) idle.push_back(connect_loopback(serve.port()));
   std::this_thread::sleep_for(200ms);
   CHECK(test::curl_get(serve.url() + "/healthz", with({})).status == 0);
   for (int fd : idle) ::close(fd);
@@ -197,12 +191,10 @@ TEST_CASE("serve: request size and rate limits, connection limit, TLS and basic 
 }
 
 TEST_CASE("serve: SIGHUP with a bad config keeps the old one and says why, a good one applies") {
-  test::io_thread io;
-  tcp_responder open(io.executor(), any_loopback);
-  open.start();
+  test::open_loopback_port open;
   test::temp_dir dir;
-  dir.write("edge.json", tcp_suite("edge", open.local_endpoint().port(), test::free_loopback_port()));
-  dir.write("more.json", tcp_suite("more", open.local_endpoint().port(), test::free_loopback_port()));
+  dir.write("edge.json", test::pass_and_fail_suite("edge", open.port()));
+  dir.write("more.json", test::pass_and_fail_suite("more", open.port()));
   const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0", "suites": [
     {"file": "edge.json", "interval": "1h"}]})");
   test::serve_process serve(config);
@@ -231,20 +223,13 @@ TEST_CASE("serve: SIGHUP with a bad config keeps the old one and says why, a goo
   // edge's count carried over the reload (1 scheduled + 1 /probe), then it ran once more: 3.
   CHECK(applied.body.find("edgeprobe_serve_config_last_reload_successful 1") != std::string::npos);
   CHECK(serve.process().stop(SIGTERM) == 0);
-  open.stop();
 }
 
 TEST_CASE("serve: runs of one suite never overlap, however short the interval") {
   // A silent TLS server: each run's check waits its whole 500 ms timeout, five
   // times the interval. Every accept must find the previous connection closed.
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  REQUIRE(::listen(listener, 16) == 0);
-  socklen_t len = sizeof a;
-  ::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len);
+  loopback_listener silent_tls;
+  const int listener = silent_tls.fd();
   std::atomic<int> accepted{0}, overlapped{0};
   std::atomic<bool> done{false};
   std::thread silent([&] {
@@ -270,7 +255,7 @@ TEST_CASE("serve: runs of one suite never overlap, however short the interval") 
   });
   test::temp_dir dir;
   dir.write("slow.json", R"({"suite": "slow", "checks": [{"name": "silent tls", "probe": "tls", "target": "127.0.0.1:)" +
-                             std::to_string(ntohs(a.sin_port)) + R"(", "timeout": "500ms"}]})");
+                             std::to_string(silent_tls.port()) + R"(", "timeout": "500ms"}]})");
   const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0", "suites": [
     {"file": "slow.json", "interval": "100ms"}]})");
   {
@@ -283,7 +268,6 @@ TEST_CASE("serve: runs of one suite never overlap, however short the interval") 
   }
   done = true;
   silent.join();
-  ::close(listener);
   CHECK(accepted >= 4);
   CHECK(overlapped == 0);
 }

@@ -25,11 +25,6 @@ namespace {
 
 const net::ip::tcp::endpoint any_loopback{net::ip::make_address("127.0.0.1"), 0};
 
-std::string tcp_suite(std::uint16_t open_port, std::uint16_t closed_port, const std::string& extra = "") {
-  return R"({"suite": "edge", "checks": [
-    {"name": "open port", "probe": "tcp", "target": "127.0.0.1:)" + std::to_string(open_port) + R"(")" + extra + R"(},
-    {"name": "closed port", "probe": "tcp", "target": "127.0.0.1:)" + std::to_string(closed_port) + R"("}]})";
-}
 
 // A Prometheus server of the test's own: loopback only, data in a temp dir.
 class prometheus_server {
@@ -140,11 +135,9 @@ private:
 TEST_SUITE("cli") {
 
 TEST_CASE("Prometheus scraping serve (basic auth, bcrypt) reports success 1 for the passing check and 0 for the failing") {
-  test::io_thread io;
-  tcp_responder open(io.executor(), any_loopback);
-  open.start();
+  test::open_loopback_port open;
   test::temp_dir dir;
-  dir.write("edge.json", tcp_suite(open.local_endpoint().port(), test::free_loopback_port()));
+  dir.write("edge.json", test::pass_and_fail_suite("edge", open.port()));
   // python3 -c "import crypt; print(crypt.crypt('s3cret', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))"
   const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0",
     "auth": {"basic": [{"username": "prom", "password_hash": "$2b$04$QBSg/gUwj.xEe11HPi4.AuKtZccOzF5d4pI9lKj4kwlGQi/IBpXH."}]},
@@ -176,16 +169,13 @@ TEST_CASE("Prometheus scraping serve (basic auth, bcrypt) reports success 1 for 
   REQUIRE(reason.size() == 1);
   CHECK(reason[0]["metric"]["reason"] == "tcp.refused");
   CHECK(serve.process().stop(SIGTERM) == 0);
-  open.stop();
 }
 
 TEST_CASE("serve's status page in headless Chromium: renders both checks, refreshes, no console errors") {
   REQUIRE_MESSAGE(!test::chromium_path().empty(), test::chromium_missing);
-  test::io_thread io;
-  tcp_responder open(io.executor(), any_loopback);
-  open.start();
+  test::open_loopback_port open;
   test::temp_dir dir;
-  dir.write("edge.json", tcp_suite(open.local_endpoint().port(), test::free_loopback_port()));
+  dir.write("edge.json", test::pass_and_fail_suite("edge", open.port()));
   const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0",
     "suites": [{"file": "edge.json", "interval": "1h"}]})");
   test::serve_process serve(config);
@@ -208,14 +198,13 @@ TEST_CASE("serve's status page in headless Chromium: renders both checks, refres
   CHECK(image.width == 1280);
   CHECK(image.non_background_share() > 0.2);
   CHECK(serve.process().stop(SIGTERM) == 0);
-  open.stop();
 }
 
 TEST_CASE("serve at a high rate: close rst leaves no TIME_WAIT, fin does, descriptors stay flat") {
   graceful_listener open;
   const auto port = open.port();
   test::temp_dir dir;
-  dir.write("edge.json", tcp_suite(port, test::free_loopback_port()));
+  dir.write("edge.json", test::pass_and_fail_suite("edge", port));
   for (const bool rst : {true, false}) {
     CAPTURE(rst);
     const auto before = time_wait_to(port);

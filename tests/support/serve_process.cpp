@@ -1,5 +1,8 @@
 #include "support/serve_process.hpp"
 
+#include "probes/tcp/responder.hpp"
+#include "support/unbound_server.hpp"
+
 #include <doctest/doctest.h>
 
 #include <regex>
@@ -14,6 +17,21 @@ serve_process::serve_process(const std::filesystem::path& config)
   REQUIRE_MESSAGE(std::regex_search(said, m, std::regex(R"((https?://127\.0\.0\.1:(\d+)))")), said);
   url_ = m[1];
   port_ = static_cast<std::uint16_t>(std::stoi(m[2]));
+}
+
+open_loopback_port::open_loopback_port()
+    : responder_(std::make_unique<tcp_responder>(
+          io_.executor(), boost::asio::ip::tcp::endpoint{boost::asio::ip::make_address("127.0.0.1"), 0})) {
+  responder_->start();
+  port_ = responder_->local_endpoint().port();
+}
+
+open_loopback_port::~open_loopback_port() { responder_->stop(); }
+
+std::string pass_and_fail_suite(const std::string& name, std::uint16_t open_port) {
+  return R"({"suite": ")" + name + R"(", "checks": [
+    {"name": "open port", "probe": "tcp", "target": "127.0.0.1:)" + std::to_string(open_port) + R"("},
+    {"name": "closed port", "probe": "tcp", "target": "127.0.0.1:)" + std::to_string(free_loopback_port()) + R"("}]})";
 }
 
 http_reply curl_get(const std::string& url, const std::vector<std::string>& extra) {

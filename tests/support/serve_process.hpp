@@ -1,12 +1,17 @@
 // `edgeprobe serve` started by a test on a free loopback port, and curl as the
 // client that talks to it (an independent HTTP/TLS implementation).
 #pragma once
+#include "support/io_thread.hpp"
 #include "support/process.hpp"
 
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
+
+namespace edgeprobe {
+class tcp_responder;
+}
 
 namespace edgeprobe::test {
 
@@ -30,6 +35,26 @@ struct http_reply {
   std::string body;
   std::string headers;
 };
+
+// An open loopback TCP port for the checks that must pass: a tcp responder on
+// a thread of its own.
+class open_loopback_port {
+public:
+  open_loopback_port();
+  ~open_loopback_port();
+  open_loopback_port(const open_loopback_port&) = delete;
+  open_loopback_port& operator=(const open_loopback_port&) = delete;
+  std::uint16_t port() const { return port_; }
+
+private:
+  io_thread io_;
+  std::unique_ptr<tcp_responder> responder_;
+  std::uint16_t port_ = 0;
+};
+
+// A suite NAME of two tcp checks: "open port" against `open_port` and "closed
+// port" against a free loopback port (fails with tcp.refused).
+std::string pass_and_fail_suite(const std::string& name, std::uint16_t open_port);
 
 // `curl -s` with `extra` arguments (auth, --cacert, -H …) for `url`.
 http_reply curl_get(const std::string& url, const std::vector<std::string>& extra = {});
