@@ -5,6 +5,8 @@
 #   bash tests/bootstrap.sh demo    # install, build, run `edgeprobe demo`
 #   bash tests/bootstrap.sh test    # install, build, run the default test suite
 #   bash tests/bootstrap.sh build   # install, build only
+#   bash tests/bootstrap.sh fuzz [SECONDS]  # install clang, fuzz every target SECONDS (60) each
+#   bash tests/bootstrap.sh bench   # install the peers, build, run the benchmarks (root)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,6 +31,12 @@ build_packages=(g++ cmake ninja-build pkg-config ca-certificates
 # verifies the example units in docker/systemd).
 test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema nginx openssl coturn tshark
   freetds-bin nmap samba python3-impacket curl libxml2-utils perl prometheus chromium systemd)
+
+# libFuzzer with ASan and UBSan (tests/fuzz/run.sh).
+fuzz_packages=(clang libclang-rt-14-dev)
+# The tools users would otherwise run, and the floors (tests/bench/README.md).
+bench_packages=(nginx unbound dnsutils monitoring-plugins-basic prometheus-blackbox-exporter curl nftables
+  iproute2 python3 gcc libc-ares-dev valgrind)
 
 install_missing() {
   local missing=()
@@ -78,8 +86,17 @@ case "${1:-}" in
     install_missing "${build_packages[@]}"
     build
     ;;
+  fuzz)
+    install_missing "${build_packages[@]}" "${fuzz_packages[@]}"
+    bash "$here/tests/fuzz/run.sh" --time "${2:-60}"
+    ;;
+  bench)
+    install_missing "${build_packages[@]}" "${bench_packages[@]}"
+    build
+    bash "$here/tests/bench/run.sh" --edgeprobe "$build_dir/edgeprobe"
+    ;;
   *)
-    echo "usage: bash tests/bootstrap.sh demo|test|build" >&2
+    echo "usage: bash tests/bootstrap.sh demo|test|build|fuzz [SECONDS]|bench" >&2
     exit 2
     ;;
 esac

@@ -9,6 +9,7 @@
 namespace edgeprobe {
 
 struct suite_scheduler::worker {
+  explicit worker(const scheduled_suite& suite) : spec(suite) {} // clang 14 has no aggregate init with ()
   const scheduled_suite& spec;
   mutable std::mutex mutex;
   std::condition_variable wake;
