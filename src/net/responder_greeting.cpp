@@ -15,10 +15,17 @@ bool parse_endpoint(std::string_view text, std::string& address, std::uint16_t& 
   const auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return false;
   std::string_view host = text.substr(0, colon);
-  if (host.front() == '[') {
+  const bool bracketed = host.front() == '[';
+  if (bracketed) {
     if (host.size() < 3 || host.back() != ']') return false;
     host = host.substr(1, host.size() - 2);
   }
+  // Responders write IP literals only, IPv6 (and only IPv6) in brackets; this
+  // keeps what parses equal to what endpoint_text writes back (fuzzing found
+  // "[[0]:1", which came back as "[0:1").
+  boost::system::error_code bad;
+  const auto ip = boost::asio::ip::make_address(std::string(host), bad);
+  if (bad || ip.is_v6() != bracketed) return false;
   const std::string_view digits = text.substr(colon + 1);
   unsigned value = 0;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);

@@ -25,3 +25,16 @@ TEST_CASE("anything else is not a greeting") {
                           "EDGEPROBE-RESPONDER/1 probe=tcp you=[::1:5 me=1.2.3.4:1\r\n"})
     CHECK_MESSAGE(!parse_greeting(bad), bad);
 }
+
+TEST_CASE("addresses must be IP literals, IPv6 and only IPv6 in brackets (a fuzzing find)") {
+  // libFuzzer's input: "[[0]" came back from endpoint_text as "[0", which did not parse again.
+  CHECK_FALSE(parse_greeting("EDGEPROBE-RESPONDER/1 probe=udp you=[[0]:48715 me=127.0.0.1:4\r\n"));
+  CHECK_FALSE(parse_greeting("EDGEPROBE-RESPONDER/1 probe=udp you=[127.0.0.1]:5 me=127.0.0.1:4\r\n"));
+  CHECK_FALSE(parse_greeting("EDGEPROBE-RESPONDER/1 probe=udp you=::1:5 me=127.0.0.1:4\r\n"));
+  CHECK_FALSE(parse_greeting("EDGEPROBE-RESPONDER/1 probe=udp you=host.test:5 me=127.0.0.1:4\r\n"));
+  CHECK_FALSE(parse_greeting(std::string_view("EDGEPROBE-RESPONDER/1 probe=udp you=1.2.3.4:5 me=\xba\0\0]:4\r\n", 59)));
+  const auto v6 = parse_greeting("EDGEPROBE-RESPONDER/1 probe=udp you=[::1]:5 me=[fe80::1%1]:4\r\n");
+  REQUIRE(v6);
+  CHECK(v6->you_address == "::1");
+  CHECK(parse_greeting(format_greeting(*v6))->me_address == v6->me_address);
+}
