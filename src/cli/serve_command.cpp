@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/suite_input.hpp"
 #include "core/exit_code.hpp"
+#include "net/endpoint_text.hpp"
 #include "serve/http_server.hpp"
 #include "serve/serve_config.hpp"
 #include "serve/serve_state.hpp"
@@ -33,8 +34,7 @@ std::string suite_names(const serve_config& config) {
 }
 
 std::string url_of(const serve_config& config, const net::ip::tcp::endpoint& at) {
-  const auto address = at.address().is_v6() ? "[" + at.address().to_string() + "]" : at.address().to_string();
-  return std::string(config.tls ? "https" : "http") + "://" + address + ":" + std::to_string(at.port());
+  return std::string(config.tls ? "https" : "http") + "://" + endpoint_text(at);
 }
 
 // SIGHUP: reload on another thread (stopping the old schedule waits for runs in
