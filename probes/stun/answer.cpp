@@ -137,7 +137,15 @@ bool judge_reply_arrival(const stun_reply& r, const std::string& what, const std
   switch (r.how) {
     case ended::answered: return true;
     case ended::silence: {
-      if (r.udp) {
+      if (r.udp && r.udp->ignored > 0) {
+        // Something did answer, only never to this request: saying "a firewall
+        // drops UDP" would send the reader to the wrong device.
+        v.raise(status::fail, reason::turn_no_response,
+                "no answer from UDP " + target + " to " + what + " (" + datagrams_text(r.udp->transmissions.size()) +
+                    " in " + ms_text(clock::now() - first_sent(*r.udp)) + "), but " + std::to_string(r.udp->ignored) +
+                    " STUN datagram(s) came back for another transaction (magic cookie or transaction ID not the "
+                    "request's) and were ignored: the service answers, but not to what was asked");
+      } else if (r.udp) {
         v.raise(status::fail, reason::turn_no_response,
                 "no answer from UDP " + target + " to " + what + " (" + datagrams_text(r.udp->transmissions.size()) +
                     " in " + ms_text(clock::now() - first_sent(*r.udp)) +
