@@ -71,22 +71,6 @@ private:
   std::unique_ptr<test::background_process> process_;
 };
 
-// The metric `name` with every label, from /metrics text.
-double sample(const std::string& metrics, const std::string& name) {
-  std::smatch m;
-  if (!std::regex_search(metrics, m, std::regex("\n" + name + " ([0-9.e+]+)\n"))) return -1;
-  return std::stod(m[1]);
-}
-
-// Sockets in TIME_WAIT on this host to or from `port` (`ss`, iproute2): on
-// loopback the side that closed first holds it, the probe's or the responder's.
-int time_wait_to(std::uint16_t port) {
-  const auto p = std::to_string(port);
-  const auto r = test::run_process({"ss", "-Htan", "state", "time-wait", "( dport = :" + p + " or sport = :" + p + " )"});
-  REQUIRE(r.exit_code == 0);
-  return static_cast<int>(std::count(r.out.begin(), r.out.end(), '\n'));
-}
-
 // A listener that closes each connection gracefully once the client has
 // (the responders end with a RST, which leaves no TIME_WAIT on either side
 // and so would hide what the client's own close does).
@@ -207,7 +191,7 @@ TEST_CASE("serve at a high rate: close rst leaves no TIME_WAIT, fin does, descri
   dir.write("edge.json", test::pass_and_fail_suite("edge", port));
   for (const bool rst : {true, false}) {
     CAPTURE(rst);
-    const auto before = time_wait_to(port);
+    const auto before = test::time_wait_count(port);
     const auto config = dir.write("serve.json", std::string(R"({"listen": "127.0.0.1:0", "close": ")") +
                                                     (rst ? "rst" : "fin") +
                                                     R"(", "suites": [{"file": "edge.json", "interval": "100ms"}]})");
@@ -215,15 +199,15 @@ TEST_CASE("serve at a high rate: close rst leaves no TIME_WAIT, fin does, descri
     std::string metrics;
     const auto runs = [&] {
       metrics = test::curl_get(serve.url() + "/metrics").body;
-      return sample(metrics, R"(edgeprobe_serve_runs_total\{suite="edge"\})");
+      return test::metric_value(metrics, R"(edgeprobe_serve_runs_total\{suite="edge"\})");
     };
     while (runs() < 3) std::this_thread::sleep_for(50ms);
-    const double early_fds = sample(metrics, "process_open_fds");
+    const double early_fds = test::metric_value(metrics, "process_open_fds");
     while (runs() < 25) std::this_thread::sleep_for(50ms);
-    const double late_fds = sample(metrics, "process_open_fds");
+    const double late_fds = test::metric_value(metrics, "process_open_fds");
     CHECK(early_fds > 0);
     CHECK(late_fds <= early_fds + 1); // the scrape's own connection may be the one more
-    const auto after = time_wait_to(port);
+    const auto after = test::time_wait_count(port);
     if (rst) CHECK(after == before);
     else CHECK(after >= before + 20); // a graceful close: one TIME_WAIT per connection
     CHECK(serve.process().stop(SIGTERM) == 0);

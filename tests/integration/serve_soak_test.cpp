@@ -23,18 +23,6 @@ namespace {
 
 constexpr int checks_per_run = 200;
 
-double metric(const std::string& metrics, const std::string& name) {
-  std::smatch m;
-  if (!std::regex_search(metrics, m, std::regex("\n" + name + " ([0-9.e+]+)\n"))) return -1;
-  return std::stod(m[1]);
-}
-
-int time_wait_at(std::uint16_t port) {
-  const auto p = std::to_string(port);
-  const auto r = test::run_process({"ss", "-Htan", "state", "time-wait", "( dport = :" + p + " or sport = :" + p + " )"});
-  return static_cast<int>(std::count(r.out.begin(), r.out.end(), '\n'));
-}
-
 struct soak_sample {
   double seconds, checks, rss_bytes, fds, in_flight;
   int time_wait;
@@ -66,11 +54,11 @@ TEST_CASE("serve soak: resident memory grows under 2 MB, descriptors stay flat, 
   const auto start = std::chrono::steady_clock::now();
   for (;;) {
     const auto metrics = test::curl_get(serve.url() + "/metrics").body;
-    const double runs = metric(metrics, R"(edgeprobe_serve_runs_total\{suite="soak"\})");
+    const double runs = test::metric_value(metrics, R"(edgeprobe_serve_runs_total\{suite="soak"\})");
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    samples.push_back({seconds, runs * checks_per_run, metric(metrics, "process_resident_memory_bytes"),
-                       metric(metrics, "process_open_fds"), metric(metrics, "edgeprobe_serve_checks_in_flight"),
-                       time_wait_at(open.port())});
+    samples.push_back({seconds, runs * checks_per_run, test::metric_value(metrics, "process_resident_memory_bytes"),
+                       test::metric_value(metrics, "process_open_fds"), test::metric_value(metrics, "edgeprobe_serve_checks_in_flight"),
+                       test::time_wait_count(open.port())});
     if (runs * checks_per_run >= total) break;
     REQUIRE_MESSAGE(seconds < 3600, "the soak did not reach its checks in an hour");
     std::this_thread::sleep_for(250ms);

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <regex>
 
 namespace edgeprobe::test {
@@ -32,6 +33,19 @@ std::string pass_and_fail_suite(const std::string& name, std::uint16_t open_port
   return R"({"suite": ")" + name + R"(", "checks": [
     {"name": "open port", "probe": "tcp", "target": "127.0.0.1:)" + std::to_string(open_port) + R"("},
     {"name": "closed port", "probe": "tcp", "target": "127.0.0.1:)" + std::to_string(free_loopback_port()) + R"("}]})";
+}
+
+double metric_value(const std::string& metrics, const std::string& series) {
+  std::smatch m;
+  if (!std::regex_search(metrics, m, std::regex("\n" + series + " ([0-9.e+]+)\n"))) return -1;
+  return std::stod(m[1]);
+}
+
+int time_wait_count(std::uint16_t port) {
+  const auto p = std::to_string(port);
+  const auto r = run_process({"ss", "-Htan", "state", "time-wait", "( dport = :" + p + " or sport = :" + p + " )"});
+  REQUIRE(r.exit_code == 0);
+  return static_cast<int>(std::count(r.out.begin(), r.out.end(), '\n'));
 }
 
 http_reply curl_get(const std::string& url, const std::vector<std::string>& extra) {

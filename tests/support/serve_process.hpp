@@ -56,6 +56,14 @@ private:
 // port" against a free loopback port (fails with tcp.refused).
 std::string pass_and_fail_suite(const std::string& name, std::uint16_t open_port);
 
+// The value of the sample written exactly `series` (a regex: braces escaped)
+// in /metrics text; -1 when absent.
+double metric_value(const std::string& metrics, const std::string& series);
+
+// Sockets in TIME_WAIT on this host to or from `port` (`ss`, iproute2): on
+// loopback the side that closed first holds it, the client's or the server's.
+int time_wait_count(std::uint16_t port);
+
 // `curl -s` with `extra` arguments (auth, --cacert, -H …) for `url`.
 http_reply curl_get(const std::string& url, const std::vector<std::string>& extra = {});
 
