@@ -23,6 +23,9 @@ bool parse_endpoint(std::string_view text, std::string& address, std::uint16_t& 
   // Responders write IP literals only, IPv6 (and only IPv6) in brackets; this
   // keeps what parses equal to what endpoint_text writes back (fuzzing found
   // "[[0]:1", which came back as "[0:1").
+  // A NUL would end the text inet_pton reads, and the bytes after it would
+  // come back (fuzzing found this too).
+  if (host.find('\0') != std::string_view::npos) return false;
   boost::system::error_code bad;
   const auto ip = boost::asio::ip::make_address(std::string(host), bad);
   if (bad || ip.is_v6() != bracketed) return false;

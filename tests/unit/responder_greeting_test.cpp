@@ -32,7 +32,9 @@ TEST_CASE("addresses must be IP literals, IPv6 and only IPv6 in brackets (a fuzz
   CHECK_FALSE(parse_greeting("EDGEPROBE-RESPONDER/1 probe=udp you=[127.0.0.1]:5 me=127.0.0.1:4\r\n"));
   CHECK_FALSE(parse_greeting("EDGEPROBE-RESPONDER/1 probe=udp you=::1:5 me=127.0.0.1:4\r\n"));
   CHECK_FALSE(parse_greeting("EDGEPROBE-RESPONDER/1 probe=udp you=host.test:5 me=127.0.0.1:4\r\n"));
-  CHECK_FALSE(parse_greeting(std::string_view("EDGEPROBE-RESPONDER/1 probe=udp you=1.2.3.4:5 me=\xba\0\0]:4\r\n", 59)));
+  CHECK_FALSE(parse_greeting(std::string_view("EDGEPROBE-RESPONDER/1 probe=udp you=1.2.3.4:5 me=\xba\0\0]:4\r\n", 57)));
+  // The second find: a NUL after a valid address ("127.0.0.1\0H]:85\0"), which inet_pton never saw.
+  CHECK_FALSE(parse_greeting(std::string_view("EDGEPROBE-RESPONDER/1 probe=udp you=127.0.0.1\0H]:85\0:40 me=127.0.0.1:4\r\n", 72)));
   const auto v6 = parse_greeting("EDGEPROBE-RESPONDER/1 probe=udp you=[::1]:5 me=[fe80::1%1]:4\r\n");
   REQUIRE(v6);
   CHECK(v6->you_address == "::1");
