@@ -6,6 +6,7 @@
 
 #include "net/base64.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -319,11 +320,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
   return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
 }
 
 } // namespace
@@ -682,7 +678,7 @@ std::optional<std::vector<std::uint8_t>> from_header_value(std::string_view valu
   value = trim(value);
   const auto space = std::find_if(value.begin(), value.end(), is_ows);
   const auto scheme = value.substr(0, static_cast<std::size_t>(space - value.begin()));
-  if (!iequals(scheme, "NTLM")) return std::nullopt;
+  if (!boost::beast::iequals(scheme, "NTLM")) return std::nullopt;
   const auto token = trim(value.substr(scheme.size()));
   if (token.empty()) return bytes{};
   return base64_decode(token);

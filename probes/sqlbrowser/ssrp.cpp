@@ -3,6 +3,8 @@
 // so an empty value (";;" in mid-record) never ends a record early.
 #include "probes/sqlbrowser/ssrp.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <algorithm>
 #include <array>
 
@@ -20,11 +22,7 @@ struct failure {
   std::string what;
 };
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
+using boost::beast::iequals; // ASCII case only, as SSRP's keywords are
 
 bool istarts_with(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);

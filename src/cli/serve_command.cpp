@@ -27,12 +27,6 @@ struct serve_args {
   bool check_only = false;
 };
 
-std::string suite_names(const serve_config& config) {
-  std::string out;
-  for (const auto& s : config.suites) out += (out.empty() ? "" : ", ") + s.name;
-  return out;
-}
-
 std::string url_of(const serve_config& config, const net::ip::tcp::endpoint& at) {
   return std::string(config.tls ? "https" : "http") + "://" + endpoint_text(at);
 }
@@ -62,7 +56,7 @@ void watch_signals(net::signal_set& signals, net::io_context& io, net::thread_po
           return;
         }
         server.apply_current_config();
-        std::cerr << "edgeprobe serve: reloaded; suites: " << suite_names(*state.current().config) << '\n';
+        std::cerr << "edgeprobe serve: reloaded; suites: " << state.current().config->suite_names() << '\n';
       });
     });
     watch_signals(signals, io, reloads, state, server);
@@ -76,7 +70,7 @@ int serve(const serve_args& args) {
     return exit_invalid;
   }
   if (args.check_only) {
-    std::cout << args.config << ": OK, suites: " << suite_names(*loaded.config) << '\n';
+    std::cout << args.config << ": OK, suites: " << loaded.config->suite_names() << '\n';
     return exit_ok;
   }
   net::io_context io(1);
@@ -97,7 +91,7 @@ int serve(const serve_args& args) {
   state.start();
   server->start();
   std::cerr << "edgeprobe serve: listening on " << url_of(*state.current().config, server->local_endpoint())
-            << "; suites: " << suite_names(*state.current().config) << std::endl;
+            << "; suites: " << state.current().config->suite_names() << std::endl;
   io.run();
   reloads.join();
   return exit_ok;

@@ -19,6 +19,9 @@ namespace edgeprobe {
 // zero bytes. nullopt, with `error` set, on anything else.
 std::optional<std::string> decode_hex(std::string_view text, std::string& error);
 
+// The value of one hex digit, or -1 when `c` is not one.
+int hex_digit(char c);
+
 // {"text": "..."} (those characters, nothing appended) or {"hex": "..."}.
 // Problems go to `errors` at `pointer` (bad hex at pointer + "/hex").
 std::optional<std::string> parse_bytes(const nlohmann::json& value, const std::string& pointer,

@@ -3,6 +3,7 @@
 #include "net/base64.hpp"
 #include "serve/password_hash.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
@@ -20,19 +21,12 @@ std::array<unsigned char, 32> digest_of(std::string_view hash, std::string_view 
   return out;
 }
 
-bool equal_case_insensitive(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
-
 } // namespace
 
 bool basic_auth::allows(std::string_view authorization) {
   if (users_.empty()) return true;
   const auto space = authorization.find(' ');
-  if (space == std::string_view::npos || !equal_case_insensitive(authorization.substr(0, space), "basic")) return false;
+  if (space == std::string_view::npos || !boost::beast::iequals(authorization.substr(0, space), "basic")) return false;
   auto token = authorization.substr(space + 1);
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   const auto decoded = base64_decode(token);

@@ -1,5 +1,6 @@
 #include "serve/http_routes.hpp"
 
+#include "core/byte_pattern.hpp"
 #include "report/html_report.hpp"
 #include "report/json_report.hpp"
 #include "report/prometheus_report.hpp"
@@ -21,13 +22,6 @@ serve_response text(unsigned status, std::string body) {
   return r;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::optional<std::string> percent_decoded(std::string_view text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -41,12 +35,6 @@ std::optional<std::string> percent_decoded(std::string_view text) {
       i += 2;
     }
   }
-  return out;
-}
-
-std::string suite_list(const serve_config& config) {
-  std::string out;
-  for (const auto& s : config.suites) out += (out.empty() ? "" : ", ") + s.name;
   return out;
 }
 
@@ -75,12 +63,10 @@ serve_response results(const serve_generation& g) {
 
 serve_response status_page(const serve_generation& g) {
   const auto suites = g.scheduler->snapshot();
-  std::vector<const run_result*> runs;
-  for (const auto& s : suites)
-    if (s.last) runs.push_back(s.last.get());
+  const auto runs = latest_runs(suites);
   std::ostringstream out;
   html_page_options options;
-  options.title = "edgeprobe serve: " + suite_list(*g.config);
+  options.title = "edgeprobe serve: " + g.config->suite_names();
   options.refresh_seconds = status_refresh_seconds;
   write_html_page(runs, out, options);
   serve_response r = text(200, out.str());
@@ -137,10 +123,10 @@ route_decision route(const serve_request& request, const serve_state& state) {
       if (name != "suite" || suite) return {text(400, std::string(refusal) + "\n"), {}};
       suite = value;
     }
-    if (!suite) return {text(400, "/probe needs suite=NAME; configured suites: " + suite_list(*g.config) + "\n"), {}};
+    if (!suite) return {text(400, "/probe needs suite=NAME; configured suites: " + g.config->suite_names() + "\n"), {}};
     // The name is not echoed: it is the client's text, and the list says what is valid.
     if (!g.config->find_suite(*suite))
-      return {text(404, "no configured suite has that name; configured suites: " + suite_list(*g.config) + "\n"), {}};
+      return {text(404, "no configured suite has that name; configured suites: " + g.config->suite_names() + "\n"), {}};
     return {std::nullopt, *suite};
   }
   if (!params->empty()) return {text(400, std::string(refusal) + "\n"), {}};

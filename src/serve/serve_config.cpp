@@ -20,6 +20,12 @@ const scheduled_suite* serve_config::find_suite(std::string_view name) const {
   return nullptr;
 }
 
+std::string serve_config::suite_names() const {
+  std::string out;
+  for (const auto& s : suites) out += (out.empty() ? "" : ", ") + s.name;
+  return out;
+}
+
 namespace {
 
 using json = nlohmann::json;

@@ -55,6 +55,7 @@ struct serve_config {
   std::vector<scheduled_suite> suites;
 
   const scheduled_suite* find_suite(std::string_view name) const;
+  std::string suite_names() const; // "edge, sql", for messages
 };
 
 struct serve_load_result {

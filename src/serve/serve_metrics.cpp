@@ -59,9 +59,7 @@ void write_process_metrics(const serve_state& state, std::ostream& out) {
 void write_serve_metrics(const serve_state& state, std::ostream& out) {
   const auto g = state.current();
   const auto suites = g.scheduler->snapshot();
-  std::vector<const run_result*> runs;
-  for (const auto& s : suites)
-    if (s.last) runs.push_back(s.last.get());
+  const auto runs = latest_runs(suites);
   write_prometheus_runs(runs, out);
 
   // Suite names are restricted to letters, digits, '.', '_' and '-' (serve_config), so they need no escaping.

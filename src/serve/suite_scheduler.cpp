@@ -21,6 +21,13 @@ struct suite_scheduler::worker {
   std::thread thread;
 };
 
+std::vector<const run_result*> latest_runs(const std::vector<suite_snapshot>& suites) {
+  std::vector<const run_result*> runs;
+  for (const auto& s : suites)
+    if (s.last) runs.push_back(s.last.get());
+  return runs;
+}
+
 suite_scheduler::suite_scheduler(std::shared_ptr<const serve_config> config, const std::vector<suite_snapshot>& carried)
     : config_(std::move(config)) {
   for (const auto& spec : config_->suites) {

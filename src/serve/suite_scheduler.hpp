@@ -28,6 +28,9 @@ struct suite_snapshot {
   std::uint64_t runs = 0;                 // runs ended since serve started
 };
 
+// The runs that have ended, one per suite, for the reporters (which take run_result pointers).
+std::vector<const run_result*> latest_runs(const std::vector<suite_snapshot>& suites);
+
 class suite_scheduler {
 public:
   // `carried`: an earlier scheduler's snapshot (a reload). Suites of the same
