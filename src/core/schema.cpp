@@ -18,7 +18,7 @@ json list_of_strings() { return {{"type", "array"}, {"items", string_type()}}; }
 
 // A string in a grammar — or any string with "${", which a variable may expand
 // into something valid (the loader checks the expansion).
-json formatted(const std::string& pattern) {
+json formatted(const syntax::pattern& pattern) {
   return {{"anyOf", json::array({{{"type", "string"},
                                   {"pattern", syntax::anchored(pattern)},
                                   {"maxLength", syntax::max_length}},
