@@ -363,9 +363,6 @@ void write_check(const check_result& c, const std::string& id, std::ostream& out
 
 // ---- a run and the page --------------------------------------------------------
 
-// ISO 8601 in UTC, exactly as the JSON document has it.
-std::string started_at(const run_result& run) { return to_json(run)["started_at"].get<std::string>(); }
-
 void write_summary_table(const run_result& run, std::ostream& out) {
   const auto s = run.summary();
   const std::pair<int, status> counts[] = {
@@ -377,7 +374,7 @@ void write_summary_table(const run_result& run, std::ostream& out) {
       << "</td><td class=\"count\">" << s.total << "</td>";
   for (const auto& [n, state] : counts)
     out << "<td class=\"count " << status_class(state) << (n > 0 ? " nonzero" : "") << "\">" << n << "</td>";
-  out << "<td class=\"mono\">" << html_escaped(started_at(run)) << "</td><td>" << ms_text(run.duration_ms)
+  out << "<td class=\"mono\">" << html_escaped(iso8601_utc(run.started_at)) << "</td><td>" << ms_text(run.duration_ms)
       << "</td><td>" << html_escaped(version) << "</td></tr></table>\n";
 }
 
@@ -432,7 +429,7 @@ void write_page_header(std::span<const run_result* const> runs, const std::strin
       << "</div><div><h1>" << html_escaped(title) << "</h1><p>" << counts_text(total);
   if (runs.size() == 1)
     out << " in " << ms_text(runs.front()->duration_ms) << " · started "
-        << html_escaped(started_at(*runs.front()));
+        << html_escaped(iso8601_utc(runs.front()->started_at));
   else out << " in " << runs.size() << " suites";
   out << "</p></div></header>\n";
 }

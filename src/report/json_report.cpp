@@ -1,10 +1,12 @@
 #include "report/json_report.hpp"
 
 #include "core/version.hpp"
+#include "report/json_stream.hpp"
 
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <sstream>
 
 namespace edgeprobe {
 
@@ -13,11 +15,120 @@ namespace {
 // Milliseconds with microsecond precision, as the document promises.
 double ms(double value) { return std::round(value * 1000.0) / 1000.0; }
 
-nlohmann::ordered_json nullable(std::string_view text) {
-  return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(std::string(text));
+void nullable(json_stream& s, std::string_view text) {
+  if (text.empty())
+    s.null();
+  else
+    s.value(text);
 }
 
-std::string iso8601(std::chrono::system_clock::time_point t) {
+void write_phases(json_stream& s, const std::vector<phase>& phases) {
+  s.open_array();
+  for (const auto& p : phases) {
+    s.element();
+    s.open_object();
+    s.key("name");
+    s.value(p.name);
+    s.key("start_ms");
+    s.value(ms(p.start_ms));
+    s.key("duration_ms");
+    s.value(ms(p.duration_ms));
+    s.close_object();
+  }
+  s.close_array();
+}
+
+void write_address(json_stream& s, const address_result& a) {
+  s.open_object();
+  s.key("address");
+  s.value(a.address);
+  s.key("port");
+  s.value(a.port);
+  s.key("status");
+  s.value(to_string(a.outcome.state));
+  s.key("reason");
+  nullable(s, code(a.outcome.why));
+  s.key("message");
+  s.value(a.outcome.message);
+  s.key("phases");
+  write_phases(s, a.phases);
+  s.key("details");
+  s.value(a.outcome.details); // sorted already: written as it is, not copied
+  s.close_object();
+}
+
+void write_check(json_stream& s, const check_result& c) {
+  s.open_object();
+  s.key("name");
+  s.value(c.name);
+  s.key("probe");
+  s.value(c.probe);
+  s.key("target");
+  s.value(c.target);
+  s.key("tags");
+  s.value(nlohmann::json(c.tags));
+  s.key("status");
+  s.value(to_string(c.outcome.state));
+  s.key("reason");
+  nullable(s, code(c.outcome.why));
+  s.key("message");
+  s.value(c.outcome.message);
+  s.key("hint");
+  nullable(s, c.outcome.hint);
+  s.key("started_ms");
+  s.value(ms(c.started_ms));
+  s.key("duration_ms");
+  s.value(ms(c.duration_ms));
+  s.key("attempts");
+  s.value(c.attempts);
+  s.key("phases");
+  write_phases(s, c.phases);
+  s.key("addresses");
+  s.open_array();
+  for (const auto& a : c.addresses) {
+    s.element();
+    write_address(s, a);
+  }
+  s.close_array();
+  s.key("details");
+  s.value(c.outcome.details);
+  s.close_object();
+}
+
+void write_document(json_stream& s, const run_result& run) {
+  const auto summary = run.summary();
+  s.open_object();
+  s.key("edgeprobe");
+  s.value(version);
+  s.key("suite");
+  s.value(run.suite);
+  s.key("started_at");
+  s.value(iso8601_utc(run.started_at));
+  s.key("duration_ms");
+  s.value(ms(run.duration_ms));
+  s.key("status");
+  s.value(to_string(run.overall()));
+  s.key("summary");
+  s.value(nlohmann::ordered_json{{"total", summary.total},
+                                 {"pass", summary.pass},
+                                 {"warn", summary.warn},
+                                 {"fail", summary.fail},
+                                 {"error", summary.error},
+                                 {"skip", summary.skip}});
+  s.key("results");
+  s.open_array();
+  for (const auto& c : run.results) {
+    s.element();
+    write_check(s, c);
+  }
+  s.close_array();
+  s.close_object();
+  s.flush();
+}
+
+} // namespace
+
+std::string iso8601_utc(std::chrono::system_clock::time_point t) {
   const auto since_epoch = t.time_since_epoch();
   const std::time_t seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count();
   const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count() % 1000;
@@ -29,61 +140,25 @@ std::string iso8601(std::chrono::system_clock::time_point t) {
   return text;
 }
 
-nlohmann::ordered_json phases_json(const std::vector<phase>& phases) {
-  auto out = nlohmann::ordered_json::array();
-  for (const auto& p : phases)
-    out.push_back({{"name", p.name}, {"start_ms", ms(p.start_ms)}, {"duration_ms", ms(p.duration_ms)}});
-  return out;
+nlohmann::ordered_json to_json(const check_result& check) {
+  std::ostringstream text;
+  json_stream s(text);
+  write_check(s, check);
+  s.flush();
+  return nlohmann::ordered_json::parse(text.str());
 }
-
-nlohmann::ordered_json address_json(const address_result& a) {
-  return {{"address", a.address},
-          {"port", a.port},
-          {"status", to_string(a.outcome.state)},
-          {"reason", nullable(code(a.outcome.why))},
-          {"message", a.outcome.message},
-          {"phases", phases_json(a.phases)},
-          {"details", nlohmann::ordered_json(a.outcome.details)}};
-}
-
-nlohmann::ordered_json check_json(const check_result& c) {
-  auto addresses = nlohmann::ordered_json::array();
-  for (const auto& a : c.addresses) addresses.push_back(address_json(a));
-  return {{"name", c.name},
-          {"probe", c.probe},
-          {"target", c.target},
-          {"tags", c.tags},
-          {"status", to_string(c.outcome.state)},
-          {"reason", nullable(code(c.outcome.why))},
-          {"message", c.outcome.message},
-          {"hint", nullable(c.outcome.hint)},
-          {"started_ms", ms(c.started_ms)},
-          {"duration_ms", ms(c.duration_ms)},
-          {"attempts", c.attempts},
-          {"phases", phases_json(c.phases)},
-          {"addresses", std::move(addresses)},
-          {"details", nlohmann::ordered_json(c.outcome.details)}};
-}
-
-} // namespace
 
 nlohmann::ordered_json to_json(const run_result& run) {
-  const auto s = run.summary();
-  auto results = nlohmann::ordered_json::array();
-  for (const auto& c : run.results) results.push_back(check_json(c));
-  return {{"edgeprobe", version},
-          {"suite", run.suite},
-          {"started_at", iso8601(run.started_at)},
-          {"duration_ms", ms(run.duration_ms)},
-          {"status", to_string(run.overall())},
-          {"summary",
-           {{"total", s.total}, {"pass", s.pass}, {"warn", s.warn}, {"fail", s.fail}, {"error", s.error}, {"skip", s.skip}}},
-          {"results", std::move(results)}};
+  std::ostringstream text;
+  json_stream s(text);
+  write_document(s, run);
+  return nlohmann::ordered_json::parse(text.str());
 }
 
 void write_json_report(const run_result& run, std::ostream& out, const report_options&) {
-  // Replace invalid UTF-8 (a peer's banner may hold anything) instead of throwing.
-  out << to_json(run).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+  json_stream s(out);
+  write_document(s, run);
+  out << '\n';
 }
 
 } // namespace edgeprobe

@@ -161,7 +161,7 @@ void write_properties(const run_result& run, std::ostream& out) {
 
 void write_testsuite(const run_result& run, const run_summary& s, std::ostream& out) {
   // The same timestamp the JSON document carries (ISO 8601, UTC).
-  const auto started_at = to_json(run)["started_at"].get<std::string>();
+  const auto started_at = iso8601_utc(run.started_at);
   out << "  <testsuite" << attribute("name", run.suite) << attribute("tests", s.total)
       << attribute("failures", s.fail) << attribute("errors", s.error) << attribute("skipped", s.skip)
       << attribute("time", seconds(run.duration_ms)) << attribute("timestamp", started_at)

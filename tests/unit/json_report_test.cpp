@@ -1,6 +1,7 @@
 // The JSON document's shape (results.md) and redaction of secrets in every output.
 #include "report/human_report.hpp"
 #include "report/json_report.hpp"
+#include "report/json_stream.hpp"
 #include "report/redact.hpp"
 
 #include <doctest/doctest.h>
@@ -70,6 +71,56 @@ TEST_CASE("the JSON document has exactly the fields of results.md") {
   CHECK(a["details"]["local_port"] == 50123);
   CHECK(doc["results"][1]["reason"].is_null());
   CHECK(doc["results"][1]["hint"].is_null());
+}
+
+TEST_CASE("the streamed report is nlohmann's dump(2) of the document, byte for byte") {
+  auto run = sample();
+  // Nesting, empty containers, escapes and a peer's invalid UTF-8.
+  run.results[0].outcome.details["banner"] = std::string("220 \xff\xfe ok\r\n\"quoted\"");
+  run.results[0].outcome.details["nested"] = {{"list", nlohmann::json::array({1, nlohmann::json::object(), "x"})},
+                                              {"empty", nlohmann::json::array()}};
+  run.results[0].addresses[0].outcome.details["tcp_info"] = {{"rtt_ms", 0.004}, {"mss", 1448}};
+  run.results[1].addresses.push_back(run.results[0].addresses[0]);
+  std::ostringstream streamed;
+  write_json_report(run, streamed, {});
+  const auto parsed = nlohmann::ordered_json::parse(streamed.str());
+  CHECK(streamed.str() == parsed.dump(2) + "\n");
+  CHECK(parsed == to_json(run));
+  CHECK(parsed["results"][0]["details"]["banner"] == "220 \xef\xbf\xbd\xef\xbf\xbd ok\r\n\"quoted\"");
+  CHECK(parsed["results"][1]["tags"] == nlohmann::ordered_json::array());
+  CHECK(to_json(run.results[1]) == parsed["results"][1]);
+
+  run.results.clear();
+  std::ostringstream none;
+  write_json_report(run, none, {});
+  CHECK(none.str() == nlohmann::ordered_json::parse(none.str()).dump(2) + "\n");
+  CHECK(none.str().find("\"results\": []") != std::string::npos);
+}
+
+TEST_CASE("the stream writes numbers and strings exactly as nlohmann does") {
+  // The document's numbers are milliseconds rounded to the microsecond.
+  std::vector<double> numbers = {0.0, -0.0, 1.0, 0.001, 0.0001, 1e-7, 812.4, 1e15, 1e16, 1e21, -3.5, 65535.0, 1.0 / 3};
+  for (long long i = 0; i < 200000; ++i) numbers.push_back(static_cast<double>((i * 7919) % 100000000) / 1000.0);
+  std::vector<std::string> texts = {"", "plain", "tab\there", "quote\"", "back\\slash", "caf\xc3\xa9", "\xff",
+                                    std::string("nul\0byte", 8), "\x7f del", "~ and space"};
+  std::ostringstream streamed;
+  {
+    json_stream s(streamed);
+    s.open_array();
+    for (double n : numbers) {
+      s.element();
+      s.value(n);
+    }
+    for (const auto& t : texts) {
+      s.element();
+      s.value(t);
+    }
+    s.close_array();
+  }
+  nlohmann::json expected = nlohmann::json::array();
+  for (double n : numbers) expected.push_back(n);
+  for (const auto& t : texts) expected.push_back(t);
+  CHECK(streamed.str() == expected.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 TEST_CASE("secrets are redacted everywhere before any reporter sees them") {

@@ -1,0 +1,63 @@
+// Writes a JSON document piece by piece, in exactly the layout of nlohmann's
+// dump(2), so a report of 10,000 checks is never held whole in memory. Plain
+// keys, ASCII strings and numbers are written directly; anything else goes
+// through nlohmann, which escapes it and replaces invalid UTF-8 (a peer's banner
+// may hold anything) instead of throwing.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace edgeprobe {
+
+class json_stream {
+public:
+  explicit json_stream(std::ostream& out) : out_(out) {}
+  ~json_stream() { flush(); }
+  json_stream(const json_stream&) = delete;
+  json_stream& operator=(const json_stream&) = delete;
+
+  void open_object() { open('{'); }
+  void close_object() { close('}'); }
+  void open_array() { open('['); }
+  void close_array() { close(']'); }
+
+  // Starts the next member of the open object; its value follows. `name` is
+  // one of the document's own keys: letters, digits and '_' only.
+  void key(std::string_view name);
+  // Starts the next element of the open array; its value follows.
+  void element();
+
+  void value(const nlohmann::json& v) { write_dumped(v); }
+  void value(const nlohmann::ordered_json& v) { write_dumped(v); }
+  void value(std::string_view text);
+  void value(const std::string& text) { value(std::string_view(text)); }
+  void value(double number);
+  void value(long long number);
+  void value(int number) { value(static_cast<long long>(number)); }
+  void null() { buffer_ += "null"; }
+
+  // Hands what is buffered to the stream (also done every 64 KB and at the end).
+  void flush();
+
+private:
+  static constexpr int indent_step = 2;
+
+  void open(char bracket);
+  void close(char bracket);
+  void next_line();
+  void pad();
+  template <class Json> void write_dumped(const Json& v) {
+    write_indented(v.dump(indent_step, ' ', false, Json::error_handler_t::replace));
+  }
+  void write_indented(const std::string& dumped);
+
+  std::ostream& out_;
+  std::string buffer_;
+  std::vector<bool> empty_; // per open container: nothing written in it yet
+};
+
+} // namespace edgeprobe
