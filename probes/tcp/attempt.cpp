@@ -51,10 +51,10 @@ void judge_connect(const connect_report& r, const tcp_config& cfg, verdict& v) {
                   ") but the check expects it " + std::string(to_string(cfg.state)));
       return;
     }
-    v.message = "connected to " + target + " in " + ms_text(r.connect_ms);
-    if (cfg.max_connect_ms && r.connect_ms > *cfg.max_connect_ms)
+    v.message = "connected to " + target + " in " + ms_text(r.network_ms());
+    if (cfg.max_connect_ms && r.network_ms() > *cfg.max_connect_ms)
       v.raise(status::fail, reason::tcp_slow_connect,
-              "connecting to " + target + " took " + ms_text(r.connect_ms) + ", more than max_connect_ms " +
+              "connecting to " + target + " took " + ms_text(r.network_ms()) + ", more than max_connect_ms " +
                   ms_text(*cfg.max_connect_ms) + " (" + std::to_string(r.syns_sent) +
                   (r.syns_sent == 1 ? " SYN" : " SYNs") + " sent)");
     if (r.info && cfg.min_mss && r.info->path_mss() < *cfg.min_mss)
@@ -112,6 +112,7 @@ net::awaitable<tcp_attempt> run_tcp_attempt(probe_context& ctx, const tcp_config
   tcp_attempt a;
   a.source_port = source_port;
   connect_options options{cfg.source_address, source_port, ctx.deadline};
+  options.then_close = cfg.state != expected_state::open || !exchanges(cfg);
   connect_report r;
   {
     std::optional<phase_log::scope> phase;
@@ -127,8 +128,8 @@ net::awaitable<tcp_attempt> run_tcp_attempt(probe_context& ctx, const tcp_config
   if (!r.connected()) co_return a;
 
   if (cfg.state == expected_state::open)
-    co_await run_exchange(*r.socket, cfg, r.local, ctx.deadline, log_phases ? &ctx.phases : nullptr, a.outcome,
-                          a.details);
+    co_await run_exchange(*r.socket, cfg, r.local, r.remote, ctx.deadline, log_phases ? &ctx.phases : nullptr,
+                          a.outcome, a.details);
   a.details["close"] = cfg.close == close_mode::rst ? "rst" : "fin";
   close_connection(*r.socket, cfg.close == close_mode::rst);
   co_return a;

@@ -108,11 +108,14 @@ std::string escape_bytes(std::string_view bytes, std::size_t cap) {
   return out;
 }
 
+bool exchanges(const tcp_config& cfg) { return cfg.responder || cfg.banner || cfg.send || cfg.hold.count() > 0; }
+
 net::awaitable<void> run_exchange(net::ip::tcp::socket& socket, const tcp_config& cfg,
-                                  const net::ip::tcp::endpoint& local, clock::time_point deadline,
-                                  phase_log* phases, verdict& v, nlohmann::json& details) {
-  boost::system::error_code ec;
-  const std::string peer = endpoint_text(socket.remote_endpoint(ec));
+                                  const net::ip::tcp::endpoint& local, const net::ip::tcp::endpoint& remote,
+                                  clock::time_point deadline, phase_log* phases, verdict& v,
+                                  nlohmann::json& details) {
+  if (!exchanges(cfg)) co_return;
+  const std::string peer = endpoint_text(remote);
   reader rd{socket, {}, {}};
   const bool reads = cfg.responder || cfg.banner;
   std::optional<phase_log::scope> banner_phase;
@@ -210,7 +213,7 @@ net::awaitable<void> run_exchange(net::ip::tcp::socket& socket, const tcp_config
     }
   }
 
-  if (reads || cfg.send || cfg.hold.count() > 0) {
+  {
     if (const auto info = read_tcp_info(socket)) {
       details["tcp_info_end"] = to_json(*info);
       if (info->peer_window == 0u && info->state == "established")

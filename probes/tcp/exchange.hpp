@@ -16,11 +16,16 @@
 
 namespace edgeprobe {
 
+// Whether `cfg` asks for anything after the handshake (a greeting, send, banner or hold).
+bool exchanges(const tcp_config& cfg);
+
 // Runs the exchange `cfg` asks for on `socket`, raising findings on `v` and
-// filling `details`. `local` is the address/port this host used.
+// filling `details`. `local` is the address/port this host used, `remote` the
+// one it connected to.
 net::awaitable<void> run_exchange(net::ip::tcp::socket& socket, const tcp_config& cfg,
-                                  const net::ip::tcp::endpoint& local, clock::time_point deadline,
-                                  phase_log* phases, verdict& v, nlohmann::json& details);
+                                  const net::ip::tcp::endpoint& local, const net::ip::tcp::endpoint& remote,
+                                  clock::time_point deadline, phase_log* phases, verdict& v,
+                                  nlohmann::json& details);
 
 // Bytes as a person can read them in a message: printable ASCII as is, the rest
 // as \r, \n, \t or \xNN; at most `cap` input bytes, then "...(N more bytes)".

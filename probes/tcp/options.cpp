@@ -48,8 +48,10 @@ const probe_options& tcp_option_specs() {
                "an ICMP error; not_open: closed or filtered (\"must be blocked from here\").",
                {"open", "closed", "filtered", "not_open"}},
               {"max_connect_ms", option_kind::integer,
-               "Fail with tcp.slow_connect when the handshake takes longer than this many milliseconds.", {}, 1,
-               600000},
+               "Fail with tcp.slow_connect when the handshake takes longer than this many milliseconds: the "
+               "kernel's SYN to SYN-ACK time (details.handshake_ms) when one SYN was enough, else the time "
+               "until the connect completed (details.connect_ms), retransmissions included.",
+               {}, 1, 600000},
               {"min_mss", option_kind::integer,
                "Fail with tcp.small_mss when the path MSS (the peer's MSS option, or less when the path MTU "
                "is smaller) is below this; a clean 1500-byte Ethernet path gives 1460.",

@@ -155,23 +155,19 @@ boost::system::error_code set_recverr(int fd, bool v6, bool on) {
   return {};
 }
 
-template <class Socket> boost::system::error_code enable_on(Socket& socket) {
-  boost::system::error_code ec;
-  const auto local = socket.local_endpoint(ec);
-  if (ec) return ec;
-  return set_recverr(socket.native_handle(), local.address().is_v6(), true);
-}
-
 } // namespace
 
-boost::system::error_code enable_icmp_errors(net::ip::udp::socket& socket) { return enable_on(socket); }
-boost::system::error_code enable_icmp_errors(net::ip::tcp::socket& socket) { return enable_on(socket); }
+boost::system::error_code enable_icmp_errors(net::ip::udp::socket& socket, bool v6) {
+  return set_recverr(socket.native_handle(), v6, true);
+}
 
-void disable_icmp_errors(net::ip::tcp::socket& socket) {
-  boost::system::error_code ec;
-  const auto local = socket.local_endpoint(ec);
+boost::system::error_code enable_icmp_errors(net::ip::tcp::socket& socket, bool v6) {
+  return set_recverr(socket.native_handle(), v6, true);
+}
+
+void disable_icmp_errors(net::ip::tcp::socket& socket, bool v6) {
   // Failure leaves the option on, which only makes later errors stricter.
-  if (!ec) (void)set_recverr(socket.native_handle(), local.address().is_v6(), false);
+  (void)set_recverr(socket.native_handle(), v6, false);
 }
 
 std::vector<icmp_error> decode_error_queue(std::span<const std::uint8_t> control,

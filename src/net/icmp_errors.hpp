@@ -67,13 +67,14 @@ bool time_exceeded(const icmp_error& e);
 // Asks the kernel to queue ICMP errors on this (open, bound or connected)
 // socket. Without it an unconnected UDP socket never learns of them, and a TCP
 // connect only gets an errno: code 13 (admin prohibited) and code 1 (host
-// unreachable) both read as EHOSTUNREACH.
-boost::system::error_code enable_icmp_errors(net::ip::udp::socket& socket);
-boost::system::error_code enable_icmp_errors(net::ip::tcp::socket& socket);
+// unreachable) both read as EHOSTUNREACH. `v6`: the socket's family, which the
+// caller knows (asking the kernel would cost a system call per check).
+boost::system::error_code enable_icmp_errors(net::ip::udp::socket& socket, bool v6);
+boost::system::error_code enable_icmp_errors(net::ip::tcp::socket& socket, bool v6);
 
 // Turns the queue off again once a TCP connection is up: with it on, Linux turns
 // even a transient ICMP on an established connection into a hard error.
-void disable_icmp_errors(net::ip::tcp::socket& socket);
+void disable_icmp_errors(net::ip::tcp::socket& socket, bool v6);
 
 // Decodes one message read from the error queue: `control` is its ancillary data
 // (IP_RECVERR / IPV6_RECVERR records), `name` its msg_name (the destination of

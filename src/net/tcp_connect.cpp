@@ -78,13 +78,14 @@ void bind_address_no_port(net::ip::tcp::socket& socket) {
 } // namespace
 
 nlohmann::json connect_report::details() const {
-  nlohmann::json j = {
-      {"remote", endpoint_text(remote)},
-      {"local_address", local.address().to_string()},
-      {"local_port", local.port()},
-      {"connect_ms", connect_ms},
-      {"syns_sent", syns_sent},
-  };
+  // Member by member, as in to_json(tcp_info_snapshot): once per connection.
+  nlohmann::json j;
+  j["remote"] = endpoint_text(remote);
+  j["local_address"] = local.address().to_string();
+  j["local_port"] = local.port();
+  j["connect_ms"] = connect_ms;
+  if (handshake_ms) j["handshake_ms"] = *handshake_ms;
+  j["syns_sent"] = syns_sent;
   if (info) j["tcp_info"] = to_json(*info);
   if (error) {
     nlohmann::json e = {{"errno", errno_name(error)},
@@ -122,7 +123,7 @@ net::awaitable<connect_report> connect_with_diagnostics(net::any_io_executor exe
   if (ec) co_return local_failure(connect_report::stage::open, ec);
   if (options.source_address && options.source_address->is_v6() != v6)
     co_return local_failure(connect_report::stage::bind, net::error::address_family_not_supported);
-  if (auto rec = enable_icmp_errors(socket)) co_return local_failure(connect_report::stage::open, rec);
+  if (auto rec = enable_icmp_errors(socket, v6)) co_return local_failure(connect_report::stage::open, rec);
   if (options.source_address || options.source_port) {
     // Swept source ports are reused run after run; TIME_WAIT from the last run
     // must not make bind() fail.
@@ -141,7 +142,8 @@ net::awaitable<connect_report> connect_with_diagnostics(net::any_io_executor exe
   if (auto local = socket.local_endpoint(ec); !ec) r.local = local;
 
   if (outcome && !std::get<0>(*outcome)) {
-    disable_icmp_errors(socket);
+    if (r.info && r.info->retransmits == 0) r.handshake_ms = r.info->rtt_ms;
+    if (!options.then_close) disable_icmp_errors(socket, v6);
     r.socket = std::move(socket);
     co_return r;
   }
@@ -162,11 +164,12 @@ void close_connection(net::ip::tcp::socket& socket, bool abortive) {
   if (abortive) {
     socket.set_option(net::socket_base::linger(true, 0), ec);
   } else {
+    // Unread data would turn close() into a RST, so drain it first, without
+    // waiting. Bounded: a peer streaming faster than we discard must not keep
+    // us here. close() then sends the FIN.
     std::array<char, 4096> sink{};
-    socket.non_blocking(true, ec);
-    // Bounded: a peer streaming faster than we discard must not keep us here.
-    for (int i = 0; i < 64 && socket.available(ec) > 0 && !ec; ++i) socket.read_some(net::buffer(sink), ec);
-    socket.shutdown(net::socket_base::shutdown_send, ec);
+    for (int i = 0; i < 64; ++i)
+      if (::recv(socket.native_handle(), sink.data(), sink.size(), MSG_DONTWAIT) <= 0) break;
   }
   socket.close(ec);
 }

@@ -66,23 +66,25 @@ std::optional<tcp_info_snapshot> read_tcp_info(net::ip::tcp::socket& socket) {
 }
 
 nlohmann::json to_json(const tcp_info_snapshot& info) {
-  nlohmann::json j = {
-      {"state", info.state},
-      {"rtt_ms", info.rtt_ms},
-      {"rttvar_ms", info.rttvar_ms},
-      {"snd_mss", info.snd_mss},
-      {"rcv_mss", info.rcv_mss},
-      {"advmss", info.advmss},
-      {"path_mss", info.path_mss()},
-      {"pmtu", info.pmtu},
-      {"snd_wscale", info.snd_wscale ? nlohmann::json(*info.snd_wscale) : nlohmann::json()},
-      {"rcv_wscale", info.rcv_wscale ? nlohmann::json(*info.rcv_wscale) : nlohmann::json()},
-      {"sack", info.sack},
-      {"timestamps", info.timestamps},
-      {"ecn", info.ecn},
-      {"peer_window", info.peer_window ? nlohmann::json(*info.peer_window) : nlohmann::json()},
-      {"retransmits", info.retransmits},
-  };
+  // Member by member: nlohmann's initializer lists copy every value twice, and
+  // this runs once per connection.
+  auto optional = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+  nlohmann::json j;
+  j["state"] = info.state;
+  j["rtt_ms"] = info.rtt_ms;
+  j["rttvar_ms"] = info.rttvar_ms;
+  j["snd_mss"] = info.snd_mss;
+  j["rcv_mss"] = info.rcv_mss;
+  j["advmss"] = info.advmss;
+  j["path_mss"] = info.path_mss();
+  j["pmtu"] = info.pmtu;
+  j["snd_wscale"] = optional(info.snd_wscale);
+  j["rcv_wscale"] = optional(info.rcv_wscale);
+  j["sack"] = info.sack;
+  j["timestamps"] = info.timestamps;
+  j["ecn"] = info.ecn;
+  j["peer_window"] = optional(info.peer_window);
+  j["retransmits"] = info.retransmits;
   return j;
 }
 

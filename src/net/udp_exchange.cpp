@@ -38,7 +38,7 @@ bool open_socket(udp::socket& socket, const udp_request& request, udp_report& re
                                          : net::ip::address(net::ip::address_v6::any());
   socket.bind(udp::endpoint(request.source_address.value_or(any), request.source_port), ec);
   if (ec) return fail(ec, "bind");
-  ec = enable_icmp_errors(socket);
+  ec = enable_icmp_errors(socket, protocol == udp::v6());
   if (ec) return fail(ec, "open");
   return true;
 }

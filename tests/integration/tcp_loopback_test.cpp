@@ -2,6 +2,7 @@
 // pass with TCP_INFO, refused, greeting/echo/banner, resets, expect.state,
 // close modes (TIME_WAIT or not), zero window, source-port sweeps.
 #include "net/tcp_connect.hpp"
+#include "probes/tcp/attempt.hpp"
 #include "probes/tcp/responder.hpp"
 #include "support/check_runner.hpp"
 #include "support/io_thread.hpp"
@@ -9,7 +10,11 @@
 
 #include <doctest/doctest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+
 #include <sstream>
+#include <thread>
 
 using namespace edgeprobe;
 using json = nlohmann::json;
@@ -261,6 +266,41 @@ TEST_CASE("a peer that stops reading: zero window") {
   CHECK(reason_of(r) == "tcp.zero_window");
   CHECK(details_of(r)["tcp_info_end"]["peer_window"] == 0);
   CHECK(r.duration_ms < 1100);
+}
+
+TEST_CASE("max_connect_ms judges the kernel's handshake time, not the event loop's queue") {
+  responder_fixture srv({.silent = true});
+  net::io_context io;
+  std::optional<connect_report> report;
+  connect_options options;
+  options.deadline = clock::now() + std::chrono::seconds(2);
+  options.then_close = true;
+  net::co_spawn(io, connect_with_diagnostics(io.get_executor(), srv.responder.local_endpoint(), options),
+                [&](std::exception_ptr, connect_report r) { report = std::move(r); });
+  // A busy monitor: once the SYN is out, other work holds the loop for 150 ms.
+  net::post(io, [] { std::this_thread::sleep_for(std::chrono::milliseconds(150)); });
+  io.run();
+  REQUIRE(report);
+  REQUIRE(report->connected());
+  CHECK(report->connect_ms >= 150.0);
+  REQUIRE(report->handshake_ms);
+  CHECK(*report->handshake_ms < 50.0); // loopback: microseconds
+  CHECK(report->details()["handshake_ms"] == *report->handshake_ms);
+
+  tcp_config cfg;
+  cfg.max_connect_ms = 50;
+  verdict v;
+  judge_connect(*report, cfg, v);
+  CHECK(v.state == status::pass);
+  CHECK(v.why == reason::none);
+
+  // Without the kernel's sample (a retransmitted SYN), the wall time decides.
+  report->handshake_ms.reset();
+  verdict slow;
+  judge_connect(*report, cfg, slow);
+  CHECK(slow.state == status::fail);
+  CHECK(slow.why == reason::tcp_slow_connect);
+  report->socket->close();
 }
 
 TEST_CASE("source-port sweep on loopback: every port connects, reported per port") {

@@ -5,6 +5,9 @@
 
 #include <doctest/doctest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <regex>
 
@@ -29,10 +32,25 @@ open_loopback_port::open_loopback_port()
 
 open_loopback_port::~open_loopback_port() { responder_->stop(); }
 
+std::uint16_t refusing_loopback_port() {
+  static const std::uint16_t port = [] {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+    socklen_t length = sizeof address;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    return ntohs(address.sin_port); // fd stays open until the process ends
+  }();
+  return port;
+}
+
 std::string pass_and_fail_suite(const std::string& name, std::uint16_t open_port) {
   return R"({"suite": ")" + name + R"(", "checks": [
     {"name": "open port", "probe": "tcp", "target": "127.0.0.1:)" + std::to_string(open_port) + R"("},
-    {"name": "closed port", "probe": "tcp", "target": "127.0.0.1:)" + std::to_string(free_loopback_port()) + R"("}]})";
+    {"name": "closed port", "probe": "tcp", "target": "127.0.0.1:)" + std::to_string(refusing_loopback_port()) + R"("}]})";
 }
 
 double metric_value(const std::string& metrics, const std::string& series) {

@@ -52,6 +52,11 @@ private:
   std::uint16_t port_ = 0;
 };
 
+// A loopback port that refuses connections for as long as this process runs: a
+// socket bound to it that never listens. A port merely found free could be
+// taken by a test running alongside, and then answer.
+std::uint16_t refusing_loopback_port();
+
 // A suite NAME of two tcp checks: "open port" against `open_port` and "closed
 // port" against a free loopback port (fails with tcp.refused).
 std::string pass_and_fail_suite(const std::string& name, std::uint16_t open_port);

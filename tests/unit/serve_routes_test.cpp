@@ -3,7 +3,7 @@
 #include "net/base64.hpp"
 #include "serve/http_routes.hpp"
 #include "support/temp_dir.hpp"
-#include "support/unbound_server.hpp"
+#include "support/serve_process.hpp"
 
 #include <doctest/doctest.h>
 
@@ -20,7 +20,7 @@ struct served {
   explicit served(const std::string& extra = "") {
     // A closed loopback port: the check fails fast with tcp.refused.
     dir.write("edge.json", R"({"suite": "edge", "checks": [{"name": "closed port", "probe": "tcp", "target": "127.0.0.1:)" +
-                               std::to_string(test::free_loopback_port()) + R"("}]})");
+                               std::to_string(test::refusing_loopback_port()) + R"("}]})");
     const auto file = dir.write("serve.json", R"({)" + extra + R"("suites": [{"file": "edge.json", "interval": "1h"}]})");
     auto loaded = load_serve_config(file);
     REQUIRE(loaded.config);
