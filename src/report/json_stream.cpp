@@ -58,13 +58,20 @@ void json_stream::key(std::string_view name) {
 void json_stream::element() { next_line(); }
 
 void json_stream::value(std::string_view text) {
-  if (!plain_ascii(text)) return value(nlohmann::json(text));
+  if (!plain_ascii(text))
+    return write_indented(nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   buffer_ += '"';
   buffer_ += text;
   buffer_ += '"';
 }
 
 void json_stream::value(long long number) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+  buffer_.append(digits, end);
+}
+
+void json_stream::value(unsigned long long number) {
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
   buffer_.append(digits, end);
@@ -78,7 +85,7 @@ void json_stream::value(double number) {
   const auto [end, error] = std::to_chars(digits, digits + sizeof digits, number);
   const std::string_view text(digits, static_cast<std::size_t>(end - digits));
   if (error != std::errc() || !std::isfinite(number) || text.find_first_of("eE") != std::string_view::npos)
-    return value(nlohmann::json(number));
+    return write_indented(nlohmann::json(number).dump());
   buffer_ += text;
   if (text.find('.') == std::string_view::npos) buffer_ += ".0";
 }

@@ -31,12 +31,13 @@ public:
   // Starts the next element of the open array; its value follows.
   void element();
 
-  void value(const nlohmann::json& v) { write_dumped(v); }
-  void value(const nlohmann::ordered_json& v) { write_dumped(v); }
+  void value(const nlohmann::json& v) { write_tree(v); }
+  void value(const nlohmann::ordered_json& v) { write_tree(v); }
   void value(std::string_view text);
   void value(const std::string& text) { value(std::string_view(text)); }
   void value(double number);
   void value(long long number);
+  void value(unsigned long long number);
   void value(int number) { value(static_cast<long long>(number)); }
   void null() { buffer_ += "null"; }
 
@@ -50,8 +51,38 @@ private:
   void close(char bracket);
   void next_line();
   void pad();
-  template <class Json> void write_dumped(const Json& v) {
-    write_indented(v.dump(indent_step, ' ', false, Json::error_handler_t::replace));
+  // Walks a value with the writers above; nlohmann's serializer costs more per
+  // value, and evidence has a few dozen values per check.
+  template <class Json> void write_tree(const Json& v) {
+    switch (v.type()) {
+    case nlohmann::json::value_t::object:
+      open_object();
+      for (const auto& [k, member] : v.items()) {
+        next_line();
+        value(std::string_view(k));
+        buffer_ += ": ";
+        write_tree(member);
+      }
+      close_object();
+      return;
+    case nlohmann::json::value_t::array:
+      open_array();
+      for (const auto& element : v) {
+        next_line();
+        write_tree(element);
+      }
+      close_array();
+      return;
+    case nlohmann::json::value_t::string: return value(std::string_view(v.template get_ref<const std::string&>()));
+    case nlohmann::json::value_t::number_integer: return value(static_cast<long long>(v.template get<std::int64_t>()));
+    case nlohmann::json::value_t::number_unsigned:
+      return value(static_cast<unsigned long long>(v.template get<std::uint64_t>()));
+    case nlohmann::json::value_t::number_float: return value(v.template get<double>());
+    case nlohmann::json::value_t::boolean: buffer_ += v.template get<bool>() ? "true" : "false"; return;
+    case nlohmann::json::value_t::null: return null();
+    default: // binary and discarded values: as nlohmann writes them
+      return write_indented(v.dump(indent_step, ' ', false, Json::error_handler_t::replace));
+    }
   }
   void write_indented(const std::string& dumped);
 

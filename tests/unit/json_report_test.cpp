@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <sstream>
 
 using namespace edgeprobe;
@@ -78,7 +79,12 @@ TEST_CASE("the streamed report is nlohmann's dump(2) of the document, byte for b
   // Nesting, empty containers, escapes and a peer's invalid UTF-8.
   run.results[0].outcome.details["banner"] = std::string("220 \xff\xfe ok\r\n\"quoted\"");
   run.results[0].outcome.details["nested"] = {{"list", nlohmann::json::array({1, nlohmann::json::object(), "x"})},
-                                              {"empty", nlohmann::json::array()}};
+                                              {"empty", nlohmann::json::array()},
+                                              {"none", nlohmann::json::object()},
+                                              {"flags", {true, false, nullptr}},
+                                              {"unsigned", std::numeric_limits<std::uint64_t>::max()},
+                                              {"negative", -42},
+                                              {"cl\xc3\xa9 \"k\"", "key with an accent and quotes"}};
   run.results[0].addresses[0].outcome.details["tcp_info"] = {{"rtt_ms", 0.004}, {"mss", 1448}};
   run.results[1].addresses.push_back(run.results[0].addresses[0]);
   std::ostringstream streamed;
