@@ -21,7 +21,10 @@ net::awaitable<io_outcome> http_connection::write_all(std::string_view data, clo
   io_outcome out;
   auto sent = co_await until(deadline, net::async_write(*socket_, net::buffer(data), net::as_tuple(net::use_awaitable)));
   if (!sent) out.timed_out = true;
-  else if (std::get<0>(*sent)) out.error = std::get<0>(*sent).message();
+  else if (const auto ec = std::get<0>(*sent)) {
+    out.error = ec.message();
+    out.reset = ec == net::error::connection_reset || ec == net::error::broken_pipe;
+  }
   else out.bytes = std::get<1>(*sent);
   co_return out;
 }
@@ -32,7 +35,10 @@ net::awaitable<io_outcome> http_connection::read_some(char* data, std::size_t si
   auto got = co_await until(deadline, socket_->async_read_some(net::buffer(data, size), net::as_tuple(net::use_awaitable)));
   if (!got) out.timed_out = true;
   else if (std::get<0>(*got) == net::error::eof) out.closed = true;
-  else if (std::get<0>(*got)) out.error = std::get<0>(*got).message();
+  else if (const auto ec = std::get<0>(*got)) {
+    out.error = ec.message();
+    out.reset = ec == net::error::connection_reset;
+  }
   else out.bytes = std::get<1>(*got);
   co_return out;
 }

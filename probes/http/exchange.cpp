@@ -55,8 +55,11 @@ net::awaitable<http_exchange> exchange(http_connection& connection, const http_r
     auto phase = phases.begin("request");
     const auto sent = co_await connection.write_all(serialize_request(request), deadline);
     if (sent.timed_out || !sent.error.empty() || sent.closed) {
-      out.failed = sent.timed_out ? http_exchange::failure::timeout : http_exchange::failure::send;
+      out.failed = sent.timed_out ? http_exchange::failure::timeout
+                   : sent.reset   ? http_exchange::failure::reset
+                                  : http_exchange::failure::send;
       out.what = sent.timed_out ? "the deadline passed while sending the request"
+                 : sent.reset   ? "the connection was reset while sending the request (" + sent.error + ")"
                                 : "sending the request failed: " + (sent.error.empty() ? "connection closed" : sent.error);
       co_return out;
     }
@@ -109,6 +112,12 @@ net::awaitable<http_exchange> exchange(http_connection& connection, const http_r
       out.failed = http_exchange::failure::timeout;
       out.what = res.bytes == 0 ? "no answer before the deadline"
                                 : "the answer was not complete at the deadline (" + std::to_string(res.bytes) + " bytes read)";
+      break;
+    } else if (got.reset) {
+      out.failed = http_exchange::failure::reset;
+      out.what = res.bytes == 0 ? "the connection was reset before any answer (" + got.error + ")"
+                                : "the connection was reset after " + std::to_string(res.bytes) +
+                                      " bytes of the answer (" + got.error + ")";
       break;
     } else {
       out.failed = http_exchange::failure::io;

@@ -50,7 +50,8 @@ struct http_response {
 };
 
 struct http_exchange {
-  enum class failure { none, send, timeout, closed, malformed, io };
+  // reset: the transport failed (tcp.reset), whatever had been read.
+  enum class failure { none, send, timeout, closed, reset, malformed, io };
   failure failed = failure::none;
   std::string what;              // why, in words, when failed
   http_response response;        // what was read

@@ -173,9 +173,11 @@ private:
     if (const auto location = answer.value("Location"); !location.empty()) record["location"] = printable(location);
     if (ex->failed == http_exchange::failure::none) co_return answer;
     record["error"] = ex->what;
-    v_.raise(status::fail,
-             ex->failed == http_exchange::failure::malformed ? reason::http_malformed : reason::http_no_response,
-             served_by + " (" + url.text() + "): " + ex->what);
+    // A reset is the transport's failure, named as the tcp probe names it (results.md).
+    const reason why = ex->failed == http_exchange::failure::malformed ? reason::http_malformed
+                       : ex->failed == http_exchange::failure::reset   ? reason::tcp_reset
+                                                                        : reason::http_no_response;
+    v_.raise(status::fail, why, served_by + " (" + url.text() + "): " + ex->what);
     co_return std::nullopt;
   }
 

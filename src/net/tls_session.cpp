@@ -183,6 +183,7 @@ net::awaitable<io_outcome> tls_session::read_some(char* data, std::size_t size, 
     if (!co_await fill(deadline, filled)) {
       out.timed_out = filled.how == handshake_outcome::ended::timeout;
       out.closed = filled.how == handshake_outcome::ended::peer_closed;
+      out.reset = filled.how == handshake_outcome::ended::reset;
       if (!out.timed_out && !out.closed)
         out.error = filled.how == handshake_outcome::ended::reset ? "connection reset" : filled.detail;
       co_return out;

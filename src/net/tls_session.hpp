@@ -45,6 +45,7 @@ struct io_outcome {
   std::size_t bytes = 0;
   bool timed_out = false;
   bool closed = false;         // the peer ended the TLS session or the connection
+  bool reset = false;          // the peer reset the connection (error says so too)
   std::string error;           // "" when none
 };
 

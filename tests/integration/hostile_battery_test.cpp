@@ -279,7 +279,7 @@ TEST_CASE("hostile battery: every misbehaving peer ends by the deadline + 50 ms 
     const auto& p = tcp.add(answers("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhalf", then::reset));
     rows.push_back({"HTTP: resets mid-body",
                     {{"probe", "http"}, {"target", http_url(p)}, {"timeout", t1}},
-                    status::fail, "http.no_response", ends::early, "reset"});
+                    status::fail, "tcp.reset", ends::early, "the connection was reset"});
   }
 
   // ------------------------------------------------------------ stun / turn
