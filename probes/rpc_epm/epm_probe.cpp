@@ -23,6 +23,12 @@ using tcp = net::ip::tcp;
 
 constexpr int max_lookup_pages = 20; // 20 × 500 entries: more than any server registers
 
+// The largest answer read for one call. The requests ask for at most 500
+// towers or entries (max_towers_limit), each well under 512 bytes even with a
+// 64-byte annotation; a server sending more is refused as soon as it passes
+// this, instead of after the codec's 4 MiB (or never, with endless fragments).
+constexpr std::size_t max_answer_stub = 256 * 1024;
+
 // One connection to the endpoint mapper: PDUs out, whole PDUs in.
 class epm_connection {
 public:
@@ -137,6 +143,7 @@ public:
       co_return std::nullopt;
     }
     std::vector<dcerpc::response_pdu> fragments;
+    std::size_t stub_bytes = 0;
     for (;;) {
       std::string why;
       const auto answer = co_await c_.receive(why);
@@ -165,10 +172,18 @@ public:
                  target_ + " answered " + what + " with " + dcerpc::ptype_name(dcerpc::head_of(*pdu.value).type));
         co_return std::nullopt;
       }
+      stub_bytes += response->stub.size();
+      if (stub_bytes > max_answer_stub) {
+        v_.raise(status::fail, reason::epm_malformed,
+                 "the answer to " + what + " from " + target_ + " grows past " + std::to_string(max_answer_stub / 1024) +
+                     " KiB in " + std::to_string(fragments.size() + 1) +
+                     " fragments: no answer of at most 500 towers is that large");
+        co_return std::nullopt;
+      }
       fragments.push_back(*response);
       if (response->head.last()) break;
     }
-    auto joined = dcerpc::reassemble(fragments);
+    auto joined = dcerpc::reassemble(fragments, max_answer_stub);
     if (!joined) {
       v_.raise(status::fail, reason::epm_malformed, "the answer to " + what + " does not reassemble: " + joined.error.what);
       co_return std::nullopt;

@@ -339,11 +339,16 @@ TEST_CASE("hostile battery: every misbehaving peer ends by the deadline + 50 ms 
   // ------------------------------------------------------------ rpc-epm
   {
     const auto& p = tcp.add(epm_answering(ept_map_stub_with_towers(10000)));
-    // 800 KB in 190 fragments, all read before the stub decodes: under
-    // AddressSanitizer that alone takes about 2 s (40 ms without), hence 5 s here.
+    // 800 KB in 190 fragments: refused once 256 KiB have come, not after all of it.
     rows.push_back({"EPM: ept_map answered with 10,000 towers",
                     {{"probe", "rpc-epm"}, {"target", tcp_target(p)}, {"interface", "samr"}, {"timeout", "5s"}},
-                    status::fail, "epm.malformed", ends::early, "tower array holds 10000"});
+                    status::fail, "epm.malformed", ends::early, "grows past 256 KiB"});
+  }
+  {
+    const auto& p = tcp.add(epm_answering(ept_map_stub_with_towers(1000), true));
+    rows.push_back({"EPM: endless response fragments, never the last",
+                    {{"probe", "rpc-epm"}, {"target", tcp_target(p)}, {"interface", "samr"}, {"timeout", t1}},
+                    status::fail, "epm.malformed", ends::early, "grows past 256 KiB"});
   }
   {
     const auto& p = tcp.add(epm_answering(ept_map_stub_with_floors(200)));

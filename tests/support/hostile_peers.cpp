@@ -163,8 +163,8 @@ tcp_responder_options http_each(std::function<std::string(const std::string&)> a
   });
 }
 
-tcp_responder_options epm_answering(bytes stub) {
-  return serving([stub](tcp::socket& socket) -> net::awaitable<void> {
+tcp_responder_options epm_answering(bytes stub, bool endless) {
+  return serving([stub, endless](tcp::socket& socket) -> net::awaitable<void> {
     epm_association association;
     association.local_address = "127.0.0.1";
     const epm_responder_options none;
@@ -189,6 +189,14 @@ tcp_responder_options epm_answering(bytes stub) {
         response.context_id = request.context_id;
         response.stub = stub;
         replies = dcerpc::encode_fragments(response, association.max_frag);
+        if (endless) {
+          replies.pop_back();
+          for (;;)
+            for (const auto& r : replies) {
+              auto [ec, n] = co_await net::async_write(socket, net::buffer(r), tuple_awaitable);
+              if (ec) co_return;
+            }
+        }
       } else {
         replies = epm_answer(pdu, association, none); // the bind: accepted like a real mapper
       }

@@ -54,8 +54,9 @@ tcp_responder_options http_each(std::function<std::string(const std::string& req
 
 // An endpoint mapper that accepts the bind like a real one, then answers the
 // ept_map request with `stub` as the response's NDR stub (fragmented as the
-// client's max_recv_frag asks).
-tcp_responder_options epm_answering(bytes stub);
+// client's max_recv_frag asks). `endless`: the fragments before the last are
+// sent again and again, and the last never comes.
+tcp_responder_options epm_answering(bytes stub, bool endless = false);
 
 // ept_map response stubs that lie: `towers` ncacn_ip_tcp towers in one answer
 // (real mappers send at most what max_towers asked: 1 for the probe).
