@@ -245,6 +245,11 @@ make_nginx() {
     server_block 10.66.2.20:8443 good
     server_block 10.66.2.23:443 mtls "ssl_protocols TLSv1.2 TLSv1.3; ssl_client_certificate $p/client-cas.pem; ssl_verify_client on;"
     server_block 10.66.2.24:443 old "ssl_protocols TLSv1.2;"
+    # Plain HTTP: a reverse proxy whose /app/ backend (10.66.2.21:8081) is
+    # black-holed, so nginx holds the request while it tries to connect; 8080
+    # is the same site behind an IPS that resets requests (router rules).
+    printf ' server {\n  listen 10.66.2.20:80;\n  listen 10.66.2.20:8080;\n  location / { return 200 "ok\\n"; }\n'
+    printf '  location /app/ { proxy_pass http://10.66.2.21:8081; proxy_connect_timeout 30s; }\n }\n'
     printf '}\n'
   } >"$d/nginx.conf"
   start server nginx nginx -p "$d" -e "$d/error.log" -c "$d/nginx.conf"
@@ -366,6 +371,8 @@ table inet lab {
     ip daddr 10.66.2.30 tcp dport 9006 tcp flags & (syn | ack) == ack reject with tcp reset
     # The first SYN of the run is lost: a 1 s retransmission.
     ip daddr 10.66.2.30 tcp dport 9009 tcp flags syn numgen inc mod 1000000 0 drop
+    # An IPS resetting HTTP requests (their segment with data) to 10.66.2.20:8080.
+    ip daddr 10.66.2.20 tcp dport 8080 tcp flags & psh == psh reject with tcp reset
     # An IPS black-holing the ClientHello (its first segment with data) after the TCP handshake.
     ip daddr 10.66.2.20 tcp dport 8443 ip length > 120 drop
     # SQL: the instance's TCP port is closed on the firewall, UDP 1434 open.
@@ -400,6 +407,8 @@ table inet host {
     tcp dport 9002 tcp flags & (syn | ack) == syn counter name "syn_9002"
     # A host policy (as Windows IPsec rules do) dropping some source ports.
     ip daddr 10.66.2.32 tcp dport 9000 tcp sport { 41002, 41003 } drop
+    # The reverse proxy's backend is black-holed: nginx waits on its connect.
+    ip daddr 10.66.2.21 tcp dport 8081 drop
   }
 }
 EOF
@@ -497,7 +506,7 @@ main() {
       [[ -f "$DIR/$MARK" ]] || die "$DIR is not a fault lab"
       local ep=${EDGEPROBE:-$HERE/../../build/edgeprobe} s=$HERE/scenarios rc=0
       load_faults 2>/dev/null
-      in_ns client "$ep" run "$s"/{dns,tcp,tls,udp,rpc}.json --var pki="$DIR/pki" "$@" || rc=$?
+      in_ns client "$ep" run "$s"/{dns,tcp,tls,http,udp,rpc}.json --var pki="$DIR/pki" "$@" || rc=$?
       in_ns ports "$ep" run "$s/ports.json" "$@" || rc=$((rc > $? ? rc : $?))
       return $rc
       ;;

@@ -139,6 +139,12 @@ std::vector<scenario> table() {
       {"tls: server offers only TLS 1.2", "fail", "tls.version_too_low", {"10.66.2.24:443", "TLSv1.2"}},
       {"tls: no TLS version in common", "fail", "tls.handshake_failed", {"10.66.2.24:443", "protocol version"}},
 
+      // --- HTTP (nginx on 10.66.2.20:80 and :8080) ---
+      {"http: the reverse proxy answers", "pass", "", {}},
+      {"http: a proxy holding the request (its backend black-holed)", "fail", "http.no_response",
+       {"10.66.2.20:80", "no answer before the deadline"}},
+      {"http: an IPS resets the request", "fail", "tcp.reset", {"10.66.2.20:8080", "reset before any answer"}},
+
       // --- UDP (responder on 10.66.2.70) ---
       {"udp: responder answers", "pass", "", {}},
       {"udp: nothing listens", "fail", "udp.port_unreachable", {"10.66.2.70:7001"}},
@@ -246,7 +252,7 @@ TEST_CASE("fault lab: every scenario has its status, reason code and the address
 
   // One run with every scenario in parallel: their faults are keyed by address and port.
   auto results = by_name(lab.run("client", {scenarios("dns.json"), scenarios("tcp.json"), scenarios("tls.json"),
-                                            scenarios("udp.json"), scenarios("rpc.json")}));
+                                            scenarios("http.json"), scenarios("udp.json"), scenarios("rpc.json")}));
   for (auto& [name, r] : by_name(lab.run("ports", {scenarios("ports.json")}))) results[name] = r;
   MESSAGE("scenario runs took " << std::chrono::duration_cast<std::chrono::milliseconds>(
                                        std::chrono::steady_clock::now() - started).count() << " ms");
