@@ -15,7 +15,9 @@ namespace {
 // Milliseconds with microsecond precision, as the document promises.
 double ms(double value) { return std::round(value * 1000.0) / 1000.0; }
 
-void nullable(json_stream& s, std::string_view text) {
+// A member whose empty text is written as null.
+void nullable(json_stream& s, std::string_view name, std::string_view text) {
+  s.key(name);
   if (text.empty())
     s.null();
   else
@@ -27,12 +29,9 @@ void write_phases(json_stream& s, const std::vector<phase>& phases) {
   for (const auto& p : phases) {
     s.element();
     s.open_object();
-    s.key("name");
-    s.value(p.name);
-    s.key("start_ms");
-    s.value(ms(p.start_ms));
-    s.key("duration_ms");
-    s.value(ms(p.duration_ms));
+    s.member("name", p.name);
+    s.member("start_ms", ms(p.start_ms));
+    s.member("duration_ms", ms(p.duration_ms));
     s.close_object();
   }
   s.close_array();
@@ -40,47 +39,30 @@ void write_phases(json_stream& s, const std::vector<phase>& phases) {
 
 void write_address(json_stream& s, const address_result& a) {
   s.open_object();
-  s.key("address");
-  s.value(a.address);
-  s.key("port");
-  s.value(a.port);
-  s.key("status");
-  s.value(to_string(a.outcome.state));
-  s.key("reason");
-  nullable(s, code(a.outcome.why));
-  s.key("message");
-  s.value(a.outcome.message);
+  s.member("address", a.address);
+  s.member("port", a.port);
+  s.member("status", to_string(a.outcome.state));
+  nullable(s, "reason", code(a.outcome.why));
+  s.member("message", a.outcome.message);
   s.key("phases");
   write_phases(s, a.phases);
-  s.key("details");
-  s.value(a.outcome.details); // sorted already: written as it is, not copied
+  s.member("details", a.outcome.details); // sorted already: written as it is, not copied
   s.close_object();
 }
 
 void write_check(json_stream& s, const check_result& c) {
   s.open_object();
-  s.key("name");
-  s.value(c.name);
-  s.key("probe");
-  s.value(c.probe);
-  s.key("target");
-  s.value(c.target);
-  s.key("tags");
-  s.value(nlohmann::json(c.tags));
-  s.key("status");
-  s.value(to_string(c.outcome.state));
-  s.key("reason");
-  nullable(s, code(c.outcome.why));
-  s.key("message");
-  s.value(c.outcome.message);
-  s.key("hint");
-  nullable(s, c.outcome.hint);
-  s.key("started_ms");
-  s.value(ms(c.started_ms));
-  s.key("duration_ms");
-  s.value(ms(c.duration_ms));
-  s.key("attempts");
-  s.value(c.attempts);
+  s.member("name", c.name);
+  s.member("probe", c.probe);
+  s.member("target", c.target);
+  s.member("tags", nlohmann::json(c.tags));
+  s.member("status", to_string(c.outcome.state));
+  nullable(s, "reason", code(c.outcome.why));
+  s.member("message", c.outcome.message);
+  nullable(s, "hint", c.outcome.hint);
+  s.member("started_ms", ms(c.started_ms));
+  s.member("duration_ms", ms(c.duration_ms));
+  s.member("attempts", c.attempts);
   s.key("phases");
   write_phases(s, c.phases);
   s.key("addresses");
@@ -90,31 +72,24 @@ void write_check(json_stream& s, const check_result& c) {
     write_address(s, a);
   }
   s.close_array();
-  s.key("details");
-  s.value(c.outcome.details);
+  s.member("details", c.outcome.details);
   s.close_object();
 }
 
 void write_document(json_stream& s, const run_result& run) {
   const auto summary = run.summary();
   s.open_object();
-  s.key("edgeprobe");
-  s.value(version);
-  s.key("suite");
-  s.value(run.suite);
-  s.key("started_at");
-  s.value(iso8601_utc(run.started_at));
-  s.key("duration_ms");
-  s.value(ms(run.duration_ms));
-  s.key("status");
-  s.value(to_string(run.overall()));
-  s.key("summary");
-  s.value(nlohmann::ordered_json{{"total", summary.total},
-                                 {"pass", summary.pass},
-                                 {"warn", summary.warn},
-                                 {"fail", summary.fail},
-                                 {"error", summary.error},
-                                 {"skip", summary.skip}});
+  s.member("edgeprobe", version);
+  s.member("suite", run.suite);
+  s.member("started_at", iso8601_utc(run.started_at));
+  s.member("duration_ms", ms(run.duration_ms));
+  s.member("status", to_string(run.overall()));
+  s.member("summary", nlohmann::ordered_json{{"total", summary.total},
+                                             {"pass", summary.pass},
+                                             {"warn", summary.warn},
+                                             {"fail", summary.fail},
+                                             {"error", summary.error},
+                                             {"skip", summary.skip}});
   s.key("results");
   s.open_array();
   for (const auto& c : run.results) {

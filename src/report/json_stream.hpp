@@ -31,6 +31,12 @@ public:
   // Starts the next element of the open array; its value follows.
   void element();
 
+  // A member with its value: key(name), then value(v).
+  template <class T> void member(std::string_view name, const T& v) {
+    key(name);
+    value(v);
+  }
+
   void value(const nlohmann::json& v) { write_tree(v); }
   void value(const nlohmann::ordered_json& v) { write_tree(v); }
   void value(std::string_view text);
