@@ -213,14 +213,12 @@ net::awaitable<void> run_exchange(net::ip::tcp::socket& socket, const tcp_config
     }
   }
 
-  {
-    if (const auto info = read_tcp_info(socket)) {
-      details["tcp_info_end"] = to_json(*info);
-      if (info->peer_window == 0u && info->state == "established")
-        v.raise(status::fail, reason::tcp_zero_window,
-                peer + " advertises a zero receive window after the exchange (" + std::to_string(info->unacked) +
-                    " segments unacknowledged): the application is not reading its socket");
-    }
+  if (const auto info = read_tcp_info(socket)) {
+    details["tcp_info_end"] = to_json(*info);
+    if (info->peer_window == 0u && info->state == "established")
+      v.raise(status::fail, reason::tcp_zero_window,
+              peer + " advertises a zero receive window after the exchange (" + std::to_string(info->unacked) +
+                  " segments unacknowledged): the application is not reading its socket");
   }
 }
 
