@@ -6,6 +6,7 @@
 
 #include "probes/http/exchange.hpp"
 
+#include "core/ascii.hpp"
 #include "core/clock.hpp"
 #include "core/deadline.hpp"
 #include "net/base64.hpp"
@@ -14,7 +15,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -47,7 +47,7 @@ constexpr std::string_view xml_content_type = "text/xml; charset=utf-8";
 
 // ---- small text helpers ----------------------------------------------------
 
-bool same_text(std::string_view a, std::string_view b) { return boost::beast::iequals(a, b); }
+bool same_text(std::string_view a, std::string_view b) { return iequals_ascii(a, b); }
 
 std::string lowercase(std::string_view text) {
   std::string out(text);

@@ -1,5 +1,7 @@
 #include "probes/http/exchange.hpp"
 
+#include "core/ascii.hpp"
+
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
@@ -17,13 +19,13 @@ namespace http = boost::beast::http;
 std::vector<std::string> field_values(const http_fields& fields, std::string_view name) {
   std::vector<std::string> out;
   for (const auto& [n, v] : fields)
-    if (boost::beast::iequals(n, name)) out.push_back(v);
+    if (iequals_ascii(n, name)) out.push_back(v);
   return out;
 }
 
 std::string field_value(const http_fields& fields, std::string_view name) {
   for (const auto& [n, v] : fields)
-    if (boost::beast::iequals(n, name)) return v;
+    if (iequals_ascii(n, name)) return v;
   return {};
 }
 

@@ -4,9 +4,9 @@
 // and the encoders lay the payload out right after the header.
 #include "probes/http/ntlm.hpp"
 
+#include "core/ascii.hpp"
 #include "net/base64.hpp"
 
-#include <boost/beast/core/string.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -678,7 +678,7 @@ std::optional<std::vector<std::uint8_t>> from_header_value(std::string_view valu
   value = trim(value);
   const auto space = std::find_if(value.begin(), value.end(), is_ows);
   const auto scheme = value.substr(0, static_cast<std::size_t>(space - value.begin()));
-  if (!boost::beast::iequals(scheme, "NTLM")) return std::nullopt;
+  if (!iequals_ascii(scheme, "NTLM")) return std::nullopt;
   const auto token = trim(value.substr(scheme.size()));
   if (token.empty()) return bytes{};
   return base64_decode(token);

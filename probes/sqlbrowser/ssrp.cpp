@@ -3,7 +3,7 @@
 // so an empty value (";;" in mid-record) never ends a record early.
 #include "probes/sqlbrowser/ssrp.hpp"
 
-#include <boost/beast/core/string.hpp>
+#include "core/ascii.hpp"
 
 #include <algorithm>
 #include <array>
@@ -22,15 +22,14 @@ struct failure {
   std::string what;
 };
 
-using boost::beast::iequals; // ASCII case only, as SSRP's keywords are
 
 bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+  return text.size() >= prefix.size() && iequals_ascii(text.substr(0, prefix.size()), prefix);
 }
 
 std::size_t ifind(std::string_view text, std::string_view needle, std::size_t from) {
   for (std::size_t i = from; i + needle.size() <= text.size(); ++i)
-    if (iequals(text.substr(i, needle.size()), needle)) return i;
+    if (iequals_ascii(text.substr(i, needle.size()), needle)) return i;
   return std::string_view::npos;
 }
 
@@ -65,8 +64,8 @@ constexpr std::array<std::string_view, 4> record_keywords{"ServerName", "Instanc
 constexpr std::array<std::string_view, 7> protocol_keys{"np", "tcp", "via", "rpc", "spx", "adsp", "bv"};
 
 bool is_keyword(std::string_view key) {
-  return std::any_of(record_keywords.begin(), record_keywords.end(), [&](auto k) { return iequals(k, key); }) ||
-         std::any_of(protocol_keys.begin(), protocol_keys.end(), [&](auto k) { return iequals(k, key); });
+  return std::any_of(record_keywords.begin(), record_keywords.end(), [&](auto k) { return iequals_ascii(k, key); }) ||
+         std::any_of(protocol_keys.begin(), protocol_keys.end(), [&](auto k) { return iequals_ascii(k, key); });
 }
 
 bool valid_version(std::string_view v) {
@@ -134,8 +133,8 @@ public:
     keyword("IsClustered");
     const std::size_t clustered_at = pos_;
     const std::string clustered = value("IsClustered");
-    if (iequals(clustered, "Yes")) r.is_clustered = true;
-    else if (!iequals(clustered, "No"))
+    if (iequals_ascii(clustered, "Yes")) r.is_clustered = true;
+    else if (!iequals_ascii(clustered, "No"))
       throw failure{at(clustered_at), "IsClustered is " + shown(clustered) + ", not Yes or No"};
     keyword("Version");
     const std::size_t version_at = pos_;
@@ -201,32 +200,32 @@ private:
   }
 
   void protocol(instance& r, const std::string& key, std::size_t key_at) {
-    if (iequals(key, "np")) {
+    if (iequals_ascii(key, "np")) {
       once(r.np, "np", key_at);
       r.np = parameters("np");
-    } else if (iequals(key, "tcp")) {
+    } else if (iequals_ascii(key, "tcp")) {
       once(r.tcp, "tcp", key_at);
       const std::size_t value_at = pos_;
       const std::string text = parameters("tcp");
       r.tcp = parse_port(text);
       if (!r.tcp) throw failure{at(value_at), "tcp port " + shown(text) + " is not a number from 1 to 65535"};
-    } else if (iequals(key, "via")) {
+    } else if (iequals_ascii(key, "via")) {
       once(r.via, "via", key_at);
       const std::size_t value_at = pos_;
       const std::string text = parameters("via");
       std::string why;
       r.via = parse_via(text, why);
       if (!r.via) throw failure{at(value_at), "via parameters " + shown(text) + " " + why};
-    } else if (iequals(key, "rpc")) {
+    } else if (iequals_ascii(key, "rpc")) {
       once(r.rpc, "rpc", key_at);
       r.rpc = parameters("rpc");
-    } else if (iequals(key, "spx")) {
+    } else if (iequals_ascii(key, "spx")) {
       once(r.spx, "spx", key_at);
       r.spx = parameters("spx");
-    } else if (iequals(key, "adsp")) {
+    } else if (iequals_ascii(key, "adsp")) {
       once(r.adsp, "adsp", key_at);
       r.adsp = parameters("adsp");
-    } else if (iequals(key, "bv")) {
+    } else if (iequals_ascii(key, "bv")) {
       once(r.bv, "bv", key_at);
       const std::size_t value_at = pos_;
       bv_parameters bv;
@@ -491,7 +490,7 @@ std::vector<std::uint8_t> build_dac_response(std::uint16_t tcp_port) {
           static_cast<std::uint8_t>(tcp_port >> 8)};
 }
 
-bool same_instance_name(std::string_view a, std::string_view b) { return iequals(a, b); }
+bool same_instance_name(std::string_view a, std::string_view b) { return iequals_ascii(a, b); }
 
 std::string request_name(request_kind kind) {
   switch (kind) {

@@ -33,11 +33,8 @@ public:
   void read(std::string text, const std::string& label, const std::filesystem::path& dir,
             const std::filesystem::path& identity, bool included) {
     nlohmann::json doc;
-    try {
-      doc = nlohmann::json::parse(text, nullptr, true, true);
-    } catch (const nlohmann::json::parse_error& e) {
-      const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1; // e.byte counts the bytes read, 1-based
-      ctx_.error(label, "", position_of(text, offset), "invalid JSON: " + describe_parse_error(e.what()));
+    if (const auto bad = parse_json_text(text, doc)) {
+      ctx_.error(label, "", position_of(text, bad->offset), bad->message);
       lost_include_ = lost_include_ || included;
       return;
     }
@@ -140,6 +137,8 @@ private:
 
 } // namespace
 
+namespace {
+
 std::string describe_parse_error(std::string_view what) {
   std::string_view text = what;
   if (auto at = text.find("syntax error"); at != std::string_view::npos) text = text.substr(at);
@@ -150,6 +149,30 @@ std::string describe_parse_error(std::string_view what) {
     out.erase(last, expected == std::string::npos ? std::string::npos : expected + 1 - last);
   }
   return out;
+}
+
+} // namespace
+
+std::optional<json_text_error> parse_json_text(const std::string& text, nlohmann::json& out) {
+  try {
+    out = nlohmann::json::parse(text, nullptr, true, true);
+    return std::nullopt;
+  } catch (const nlohmann::json::parse_error& e) {
+    const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1; // e.byte counts the bytes read, 1-based
+    return json_text_error{offset, "invalid JSON: " + describe_parse_error(e.what())};
+  } catch (const nlohmann::json::out_of_range& e) {
+    // "number overflow parsing '1e999'": the only out_of_range a parse throws.
+    // It carries no position, so point at the number itself.
+    const std::string_view what = e.what();
+    const auto open = what.find('\'');
+    const auto close = what.rfind('\'');
+    std::string number;
+    if (open != std::string_view::npos && close > open) number = std::string(what.substr(open + 1, close - open - 1));
+    const auto at = number.empty() ? std::string::npos : text.find(number);
+    return json_text_error{at == std::string::npos ? 0 : at,
+                           "invalid JSON: the number " + (number.empty() ? std::string("here") : number) +
+                               " is too large for a double"};
+  }
 }
 
 void read_suite_files(load_context& ctx, std::string text, const std::string& label,

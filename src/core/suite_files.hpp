@@ -3,7 +3,10 @@
 #pragma once
 #include "core/load_context.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace edgeprobe {
@@ -14,9 +17,17 @@ namespace edgeprobe {
 void read_suite_files(load_context& ctx, std::string text, const std::string& label,
                       const std::filesystem::path& dir, const std::filesystem::path& identity);
 
-// The parse error as a message: nlohmann's explanation without its position
-// prefix (the diagnostic carries line and column) and without the "last read"
-// excerpt, which can hold a password written in the broken file.
-std::string describe_parse_error(std::string_view what);
+// Why a text is not JSON: the byte offset to point at, and a message without
+// nlohmann's position prefix (the diagnostic carries line and column) or its
+// "last read" excerpt, which can hold a password written in the broken file.
+struct json_text_error {
+  std::size_t offset = 0;
+  std::string message; // "invalid JSON: ..."
+};
+
+// Parses a suite or config file (comments allowed) into `out`. Every way the
+// text can be wrong is an error returned, never an exception: a number too
+// large for a double ("1e999") included.
+std::optional<json_text_error> parse_json_text(const std::string& text, nlohmann::json& out);
 
 } // namespace edgeprobe

@@ -1,9 +1,9 @@
 #include "serve/basic_auth.hpp"
 
+#include "core/ascii.hpp"
 #include "net/base64.hpp"
 #include "serve/password_hash.hpp"
 
-#include <boost/beast/core/string.hpp>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
@@ -26,7 +26,7 @@ std::array<unsigned char, 32> digest_of(std::string_view hash, std::string_view 
 bool basic_auth::allows(std::string_view authorization) {
   if (users_.empty()) return true;
   const auto space = authorization.find(' ');
-  if (space == std::string_view::npos || !boost::beast::iequals(authorization.substr(0, space), "basic")) return false;
+  if (space == std::string_view::npos || !iequals_ascii(authorization.substr(0, space), "basic")) return false;
   auto token = authorization.substr(space + 1);
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   const auto decoded = base64_decode(token);

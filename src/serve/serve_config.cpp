@@ -41,12 +41,9 @@ public:
       : text_(std::move(text)), label_(std::move(label)), base_dir_(std::move(base_dir)) {}
 
   serve_load_result run() {
-    try {
-      doc_ = json::parse(text_, nullptr, true, true);
-    } catch (const json::parse_error& e) {
-      const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
-      const auto at = position_of(text_, offset);
-      errors_.push_back({label_, "", at.line, at.column, "invalid JSON: " + describe_parse_error(e.what()), ""});
+    if (const auto bad = parse_json_text(text_, doc_)) {
+      const auto at = position_of(text_, bad->offset);
+      errors_.push_back({label_, "", at.line, at.column, bad->message, ""});
       return finish();
     }
     locator_ = json_locator(text_);

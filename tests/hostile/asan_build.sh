@@ -6,8 +6,10 @@
 #
 # Every source of src/ (but the CLI) and probes/ is compiled instrumented, with
 # only the test files the battery needs (not the whole edgeprobe_tests, which
-# takes ~20 min more on 2 cores). One compile at a time, nice'd, so a build in
-# build/ is not starved. Objects are reused when newer than their source. The full alternative, when there is time for it:
+# takes ~20 min more on 2 cores). JOBS compiles at a time (default 1), nice'd,
+# so a build in build/ is not starved. An object is reused when it is newer than
+# its source and every header it included (g++ -MMD lists them). The full
+# alternative, when there is time for it:
 #
 #   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 #     -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer"
@@ -61,18 +63,35 @@ SOURCES+=("$OUT/demo_suite.cpp")
 # sources were left out.
 PARTIAL_BY=${PARTIAL_BY:-}
 FALLBACK_LIB=${FALLBACK_LIB:-$SRC/build/libedgeprobe.a}
-compiled=0 skipped=0
+JOBS=${JOBS:-1}
+
+# Up to date: the object exists with its dependency list, and nothing listed
+# there (the source, its headers) is newer.
+up_to_date() { # OBJ
+  [[ -e $1 && -e $1.d ]] || return 1
+  local dep
+  for dep in $(sed -e 's/\\$//' -e 's/^[^:]*://' "$1.d"); do
+    [[ $dep -nt $1 ]] && return 1
+  done
+  return 0
+}
+
+compiled=0 skipped=0 failed=0
 for src in "${SOURCES[@]}"; do
   [[ $src = /* ]] && path=$src || path=$SRC/$src
   obj=$OUT/obj/$(echo "${src#"$SRC"/}" | tr '/' '_' | sed 's/\.cpp$/.o/')
-  if [[ -e $obj && ! $path -nt $obj ]]; then compiled=$((compiled + 1)); continue; fi
+  if up_to_date "$obj"; then compiled=$((compiled + 1)); continue; fi
   if [[ -n $PARTIAL_BY && $(date +%s) -ge $PARTIAL_BY && $src != tests/* ]]; then
-    skipped=$((skipped + 1)); rm -f "$obj"; continue
+    skipped=$((skipped + 1)); rm -f "$obj" "$obj.d"; continue
   fi
+  while [[ $(jobs -rp | wc -l) -ge $JOBS ]]; do wait -n || failed=$((failed + 1)); done
   echo "CXX $src"
-  nice g++ "${FLAGS[@]}" -c "$path" -o "$obj.tmp" && mv "$obj.tmp" "$obj"
+  (nice g++ "${FLAGS[@]}" -MMD -MF "$obj.d.tmp" -c "$path" -o "$obj.tmp" &&
+     mv "$obj.d.tmp" "$obj.d" && mv "$obj.tmp" "$obj") &
   compiled=$((compiled + 1))
 done
+while [[ $(jobs -rp | wc -l) -gt 0 ]]; do wait -n || failed=$((failed + 1)); done
+[[ $failed -eq 0 ]] || { echo "asan_build: $failed compiles failed" >&2; exit 1; }
 echo "instrumented: $compiled sources; left to $FALLBACK_LIB uninstrumented: $skipped"
 EXTRA_LIBS=()
 [[ $skipped -gt 0 ]] && EXTRA_LIBS=("$FALLBACK_LIB")

@@ -175,6 +175,10 @@ TEST_CASE("not JSON, or unreadable: one error with its position") {
   REQUIRE(bad.errors.size() == 1);
   CHECK(bad.errors[0].line == 2);
   CHECK(bad.errors[0].message.starts_with("invalid JSON"));
+  const auto huge = load(dir, "{\"suites\": [],\n \"concurrency\": 1e400}");
+  REQUIRE(huge.errors.size() == 1); // not an exception out of the loader
+  CHECK(huge.errors[0].line == 2);
+  CHECK(huge.errors[0].message == "invalid JSON: the number 1e400 is too large for a double");
   const auto missing = load_serve_config(dir.path() / "nope.json");
   REQUIRE(missing.errors.size() == 1);
   CHECK(missing.errors[0].message.find("cannot read") != std::string::npos);

@@ -304,6 +304,17 @@ TEST_CASE("ssrp: clustered Yes, and keywords in any case") {
   CHECK_FALSE(records[2].is_clustered);
 }
 
+TEST_CASE("ssrp: a record cut off at a keyword whose last letter's case differs (a fuzz crash)") {
+  // "...;IsCLustered" ends the datagram: Boost.Beast's iequals read past it.
+  const auto b = corpus("fuzz-crash-iequals-last-byte");
+  for (const auto kind : {ssrp::request_kind::bcast_ex, ssrp::request_kind::ucast_ex, ssrp::request_kind::ucast_inst}) {
+    const auto r = ssrp::decode_response(b, kind);
+    REQUIRE_FALSE(r);
+    CHECK(r.error.offset <= b.size());
+    CHECK_FALSE(r.error.what.empty());
+  }
+}
+
 TEST_CASE("ssrp: RESP_SIZE must match the bytes that follow") {
   auto b = corpus("mc_sqlr_4_2_ucast_inst_response.bin"); // RESP_SIZE 0x58 = 88
   b[1] = 0x59;

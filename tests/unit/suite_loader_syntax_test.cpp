@@ -1,5 +1,6 @@
 // Suite files that are not JSON, or not a suite's shape: positions and messages.
 #include "suite_loader_fakes.hpp"
+#include "support/corpus_file.hpp"
 
 #include <doctest/doctest.h>
 
@@ -64,6 +65,21 @@ TEST_CASE("empty input is a syntax error, not a crash") {
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].message.find("invalid JSON") == 0);
   CHECK(r.errors[0].line == 1);
+}
+
+TEST_CASE("a number too large for a double is an error at the number, not a crash") {
+  // Found by the suite_loader fuzz target: nlohmann throws out_of_range for it,
+  // which the loader did not catch.
+  const auto r = load_fake("{\"suite\": \"s\",\n  \"checks\": [{\"name\": \"a\", \"probe\": \"alpha\", \"n\": 1e999}]}");
+  REQUIRE_MESSAGE(r.errors.size() == 1, all_errors(r));
+  CHECK_FALSE(r.suite);
+  const auto& d = r.errors[0];
+  CHECK(d.line == 2);
+  CHECK(d.column == 51);
+  CHECK(d.message == "invalid JSON: the number 1e999 is too large for a double");
+  const auto fuzz = load_fake(test::corpus_bytes("suite_loader", "fuzz-crash-number-overflow"));
+  REQUIRE(fuzz.errors.size() == 1);
+  CHECK(fuzz.errors[0].message.find("is too large for a double") != std::string::npos);
 }
 
 TEST_CASE("a key written twice in one object is an error at the second") {
