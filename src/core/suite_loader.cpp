@@ -50,20 +50,22 @@ load_result load(std::string text, const std::string& label, const std::filesyst
   read_suite_header(ctx, out);
   const suite_defaults defaults = merge_defaults(ctx);
 
-  // Reserved: a suite of 10,000 checks otherwise holds the old and the new
-  // buffer at once while the vector grows (a quarter of validate's peak).
+  // Each file's check array, in merge order. The vectors are reserved: a suite
+  // of 10,000 checks otherwise holds the old and the new buffer at once while
+  // they grow (a quarter of validate's peak).
+  std::vector<std::pair<std::size_t, std::size_t>> arrays; // file index, number of checks
   std::size_t total = 0;
   for (std::size_t index : ctx.merge_order) {
     const auto checks = ctx.files[index].doc.find("checks");
-    if (checks != ctx.files[index].doc.end() && checks->is_array()) total += checks->size();
+    if (checks == ctx.files[index].doc.end() || !checks->is_array()) continue;
+    arrays.emplace_back(index, checks->size());
+    total += checks->size();
   }
   out.checks.reserve(total);
   std::vector<std::size_t> files_of;
   files_of.reserve(total);
-  for (std::size_t index : ctx.merge_order) {
-    const auto checks = ctx.files[index].doc.find("checks");
-    if (checks == ctx.files[index].doc.end() || !checks->is_array()) continue;
-    for (std::size_t i = 0; i < checks->size(); ++i) {
+  for (const auto& [index, count] : arrays) {
+    for (std::size_t i = 0; i < count; ++i) {
       if (auto check = build_check(ctx, defaults, index, i)) {
         out.checks.push_back(std::move(*check));
         files_of.push_back(index);

@@ -65,17 +65,19 @@ void json_stream::value(std::string_view text) {
   buffer_ += '"';
 }
 
-void json_stream::value(long long number) {
+namespace {
+
+template <class Integer> void append_integer(std::string& out, Integer number) {
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
-  buffer_.append(digits, end);
+  out.append(digits, end);
 }
 
-void json_stream::value(unsigned long long number) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
-  buffer_.append(digits, end);
-}
+} // namespace
+
+void json_stream::value(long long number) { append_integer(buffer_, number); }
+
+void json_stream::value(unsigned long long number) { append_integer(buffer_, number); }
 
 // nlohmann writes the shortest digits that read back the same, in fixed
 // notation for the document's magnitudes, with ".0" on whole numbers; so does

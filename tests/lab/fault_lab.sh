@@ -507,8 +507,9 @@ main() {
       local ep=${EDGEPROBE:-$HERE/../../build/edgeprobe} s=$HERE/scenarios rc=0
       load_faults 2>/dev/null
       in_ns client "$ep" run "$s"/{dns,tcp,tls,http,udp,rpc}.json --var pki="$DIR/pki" "$@" || rc=$?
-      in_ns ports "$ep" run "$s/ports.json" "$@" || rc=$((rc > $? ? rc : $?))
-      return $rc
+      local ports_rc=0
+      in_ns ports "$ep" run "$s/ports.json" "$@" || ports_rc=$?
+      return $((rc > ports_rc ? rc : ports_rc))
       ;;
     *) usage ;;
   esac
