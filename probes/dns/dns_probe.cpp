@@ -1,9 +1,9 @@
 #include "probes/dns/dns_probe.hpp"
 
 #include "net/resolver.hpp"
-#include "probes/dns/codec.hpp"
 #include "probes/dns/evaluate.hpp"
 #include "probes/dns/options.hpp"
+#include "wire/dns/codec.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/address.hpp>

@@ -1,6 +1,6 @@
 #include "probes/dns/evaluate.hpp"
 
-#include "probes/dns/codec.hpp"
+#include "wire/dns/codec.hpp"
 
 #include <boost/asio/ip/address.hpp>
 

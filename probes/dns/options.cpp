@@ -1,6 +1,6 @@
 #include "probes/dns/options.hpp"
 
-#include "probes/dns/codec.hpp"
+#include "wire/dns/codec.hpp"
 
 namespace edgeprobe {
 

@@ -1,7 +1,7 @@
 // A small authoritative DNS server for one zone, over UDP and TCP: the reference
 // peer for `edgeprobe demo`, `listen` and the tests.
 #pragma once
-#include "probes/dns/codec.hpp"
+#include "wire/dns/codec.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/address.hpp>

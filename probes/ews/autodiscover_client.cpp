@@ -1,9 +1,9 @@
 #include "probes/ews/autodiscover_client.hpp"
 
 #include "net/resolver.hpp"
-#include "probes/dns/codec.hpp"
 #include "probes/ews/autodiscover_xml.hpp"
 #include "probes/http/fetch.hpp"
+#include "wire/dns/codec.hpp"
 
 #include <algorithm>
 

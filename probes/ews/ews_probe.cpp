@@ -3,7 +3,7 @@
 #include "probes/ews/autodiscover_client.hpp"
 #include "probes/ews/options.hpp"
 #include "probes/http/fetch.hpp"
-#include "probes/tcp/exchange.hpp"
+#include "wire/escape_bytes.hpp"
 
 namespace edgeprobe {
 

@@ -6,11 +6,11 @@
 
 #include "probes/http/exchange.hpp"
 
-#include "core/ascii.hpp"
 #include "core/clock.hpp"
 #include "core/deadline.hpp"
-#include "net/base64.hpp"
 #include "net/tls_session.hpp"
+#include "wire/ascii.hpp"
+#include "wire/base64.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>

@@ -23,11 +23,11 @@
 // Secrets: passwords and Authorization values are never logged, echoed or put
 // in a response; a refused login looks the same whichever part was wrong.
 #pragma once
+#include "net/tcp_responder.hpp"
 #include "probes/ews/autodiscover_xml.hpp"
 #include "probes/ews/ews_soap.hpp"
-#include "probes/http/ntlm.hpp"
-#include "probes/tcp/responder.hpp"
 #include "probes/tls/responder.hpp"
+#include "wire/ntlm/ntlm.hpp"
 
 #include <chrono>
 #include <map>

@@ -1,6 +1,6 @@
 #include "probes/http/exchange.hpp"
 
-#include "core/ascii.hpp"
+#include "wire/ascii.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>

@@ -1,14 +1,14 @@
 #include "probes/http/fetch.hpp"
 
-#include "net/base64.hpp"
+#include "net/connect_judge.hpp"
 #include "net/endpoint_text.hpp"
 #include "net/resolver.hpp"
 #include "net/tcp_connect.hpp"
 #include "probes/http/connection.hpp"
-#include "probes/http/ntlm.hpp"
-#include "probes/tcp/attempt.hpp"
-#include "probes/tcp/exchange.hpp"
 #include "probes/tls/handshake_step.hpp"
+#include "wire/base64.hpp"
+#include "wire/escape_bytes.hpp"
+#include "wire/ntlm/ntlm.hpp"
 
 #include <openssl/rand.h>
 

@@ -2,7 +2,7 @@
 
 #include "probes/http/fetch.hpp"
 #include "probes/http/options.hpp"
-#include "probes/tcp/exchange.hpp"
+#include "wire/escape_bytes.hpp"
 
 namespace edgeprobe {
 

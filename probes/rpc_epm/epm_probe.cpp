@@ -1,13 +1,12 @@
 #include "probes/rpc_epm/epm_probe.hpp"
 
 #include "core/deadline.hpp"
+#include "net/connect_judge.hpp"
 #include "net/endpoint_text.hpp"
 #include "net/tcp_connect.hpp"
 #include "probes/rpc_epm/dcerpc.hpp"
 #include "probes/rpc_epm/options.hpp"
-#include "probes/tcp/attempt.hpp"
-#include "probes/tcp/exchange.hpp"
-#include "probes/tcp/options.hpp"
+#include "wire/escape_bytes.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -238,7 +237,7 @@ public:
       r = co_await connect_with_diagnostics(ctx.executor, remote, {std::nullopt, 0, ctx.deadline});
     }
     v.details["connection"] = r.details();
-    judge_connect(r, tcp_config{}, v);
+    judge_connect(r, connect_settings{}, v);
     if (!r.connected()) co_return v;
 
     epm_connection connection(*r.socket, ctx.deadline);

@@ -5,8 +5,8 @@
 // is configurable, to play a server behind NAT or a load balancer. For `demo`,
 // `listen` and the tests; the services behind the ports are someone else's.
 #pragma once
+#include "net/tcp_responder.hpp"
 #include "probes/rpc_epm/dcerpc.hpp"
-#include "probes/tcp/responder.hpp"
 
 #include <span>
 #include <string>

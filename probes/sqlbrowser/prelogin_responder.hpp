@@ -4,8 +4,8 @@
 // this one — then closes. Enough for the sqlbrowser probe's follow-on connect
 // and PRELOGIN, for `demo`, `listen` and the tests.
 #pragma once
+#include "net/tcp_responder.hpp"
 #include "probes/sqlbrowser/prelogin.hpp"
-#include "probes/tcp/responder.hpp"
 
 #include <string>
 

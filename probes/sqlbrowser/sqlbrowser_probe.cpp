@@ -3,12 +3,11 @@
 #include "core/deadline.hpp"
 #include "net/endpoint_text.hpp"
 #include "net/tcp_connect.hpp"
+#include "net/udp_evidence.hpp"
 #include "net/udp_exchange.hpp"
 #include "probes/sqlbrowser/options.hpp"
 #include "probes/sqlbrowser/prelogin.hpp"
 #include "probes/sqlbrowser/ssrp.hpp"
-#include "probes/tcp/exchange.hpp"
-#include "probes/udp/exchange_evidence.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>

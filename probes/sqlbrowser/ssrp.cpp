@@ -3,7 +3,7 @@
 // so an empty value (";;" in mid-record) never ends a record early.
 #include "probes/sqlbrowser/ssrp.hpp"
 
-#include "core/ascii.hpp"
+#include "wire/ascii.hpp"
 
 #include <algorithm>
 #include <array>

@@ -2,8 +2,7 @@
 
 #include "net/endpoint_text.hpp"
 #include "net/icmp_errors.hpp"
-#include "probes/tcp/exchange.hpp"
-#include "probes/udp/exchange_evidence.hpp"
+#include "net/udp_evidence.hpp"
 
 namespace edgeprobe {
 

@@ -2,15 +2,15 @@
 
 #include "core/deadline.hpp"
 #include "net/cert_facts.hpp"
+#include "net/connect_judge.hpp"
 #include "net/endpoint_text.hpp"
 #include "net/tcp_connect.hpp"
 #include "net/tls_context.hpp"
+#include "net/tls_handshake_failure.hpp"
 #include "net/tls_session.hpp"
-#include "probes/tcp/attempt.hpp"
-#include "probes/tcp/exchange.hpp"
-#include "probes/tls/handshake_failure.hpp"
+#include "net/udp_evidence.hpp"
+#include "probes/stun/codec.hpp"
 #include "probes/tls/session_facts.hpp"
-#include "probes/udp/exchange_evidence.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -220,7 +220,7 @@ nlohmann::json tls_summary(const tls_session& session) {
 
 } // namespace
 
-net::awaitable<std::unique_ptr<stun_channel>> open_stun_channel(probe_context& ctx, const stun_config& cfg,
+net::awaitable<std::unique_ptr<stun_channel>> open_stun_channel(probe_context& ctx, const stun_channel_settings& cfg,
                                                                 verdict& v) {
   if (cfg.transport == stun_transport::udp)
     co_return std::make_unique<udp_channel>(ctx.executor, udp::endpoint(*ctx.address, ctx.port));
@@ -232,7 +232,7 @@ net::awaitable<std::unique_ptr<stun_channel>> open_stun_channel(probe_context& c
     r = co_await connect_with_diagnostics(ctx.executor, remote, {std::nullopt, 0, ctx.deadline});
   }
   v.details["connection"] = r.details();
-  judge_connect(r, tcp_config{}, v);
+  judge_connect(r, connect_settings{}, v);
   if (!r.connected()) co_return nullptr;
 
   auto channel = std::make_unique<stream_channel>(std::move(*r.socket), cfg.tls_context);

@@ -51,7 +51,7 @@ public:
 // Opens the channel of `cfg.transport` to the context's address and port. On a
 // stream transport that fails to connect or handshake, raises the reason on `v`
 // (with its evidence in v.details) and returns nullptr.
-net::awaitable<std::unique_ptr<stun_channel>> open_stun_channel(probe_context& ctx, const stun_config& cfg,
+net::awaitable<std::unique_ptr<stun_channel>> open_stun_channel(probe_context& ctx, const stun_channel_settings& cfg,
                                                                 verdict& v);
 
 } // namespace edgeprobe

@@ -1,44 +1,38 @@
-// The options and expectations of the stun and turn probes (one configuration:
-// turn is stun's Allocate with credentials), their specs for the loader, `edgeprobe
-// probes` and the schema, and the typed configuration built from a check.
+// The stun probe's options: how to reach the server (transport, sni) — the
+// channel settings the turn probe shares — and their specs for the loader,
+// `edgeprobe probes` and the schema.
 #pragma once
 #include "core/probe.hpp"
-#include "probes/stun/codec.hpp"
 
 #include <openssl/ssl.h>
 
-#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace edgeprobe {
 
 enum class stun_transport { udp, tcp, tls };
-enum class turn_outcome { reachable, allocated };
-
-struct stun_config final : probe_config {
-  stun_transport transport = stun_transport::udp;
-  stun::dialect dialect = stun::dialect::rfc;
-  std::optional<std::string> sni;         // tls: nullopt sends the target host
-  std::shared_ptr<SSL_CTX> tls_context;   // tls only
-  // turn only
-  std::string username;
-  std::string password;
-  std::string realm;                      // "": the realm the server's challenge names
-  std::optional<std::uint32_t> lifetime;  // seconds to ask for; unset: the server's default
-  bool release = true;
-  std::optional<int> requested_family;    // 1 IPv4, 2 IPv6 (REQUESTED-ADDRESS-FAMILY)
-  turn_outcome outcome = turn_outcome::reachable;
-
-  bool has_credentials() const { return !username.empty(); }
-};
-
-const probe_options& stun_option_specs();
-const probe_options& turn_option_specs();
-
-std::shared_ptr<const stun_config> parse_stun_config(const nlohmann::json& check, bool turn, config_errors& errors);
 
 std::string_view transport_name(stun_transport t);
+
+// How a STUN or TURN check reaches its server.
+struct stun_channel_settings {
+  stun_transport transport = stun_transport::udp;
+  std::optional<std::string> sni;       // tls: nullopt sends the target host
+  std::shared_ptr<SSL_CTX> tls_context; // tls only
+};
+
+struct stun_config final : probe_config, stun_channel_settings {};
+
+// The specs of the two channel keys, "transport" and "sni", and how they are
+// read (the loader has checked their types).
+const option_spec& stun_transport_spec();
+const option_spec& stun_sni_spec();
+void read_stun_channel_settings(const nlohmann::json& check, stun_channel_settings& into, config_errors& errors);
+
+const probe_options& stun_option_specs();
+std::shared_ptr<const stun_config> parse_stun_config(const nlohmann::json& check, config_errors& errors);
 
 } // namespace edgeprobe

@@ -5,7 +5,7 @@
 #include "probes/stun/channel.hpp"
 #include "probes/stun/options.hpp"
 #include "probes/stun/requests.hpp"
-#include "probes/tcp/exchange.hpp"
+#include "wire/escape_bytes.hpp"
 
 namespace edgeprobe {
 
@@ -21,7 +21,7 @@ public:
   const probe_options& options() const override { return stun_option_specs(); }
 
   std::shared_ptr<const probe_config> configure(const nlohmann::json& check, config_errors& errors) const override {
-    return parse_stun_config(check, false, errors);
+    return parse_stun_config(check, errors);
   }
 
   net::awaitable<verdict> run(probe_context& ctx) const override {

@@ -21,11 +21,6 @@ struct tcp_attempt {
   bool local_failure = false;    // this host could not make the attempt (says nothing about the path)
 };
 
-// Applies expect.state and the connect-time expectations (max_connect_ms,
-// min_mss, zero window) to how the connect went. Every connecting probe judges
-// its connection with this, so a transport failure has the tcp probe's reason.
-void judge_connect(const connect_report& r, const tcp_config& cfg, verdict& v);
-
 // `log_phases`: record connect/banner/hold phases (off in a sweep, where many
 // attempts overlap and the sweep records one phase).
 net::awaitable<tcp_attempt> run_tcp_attempt(probe_context& ctx, const tcp_config& cfg,

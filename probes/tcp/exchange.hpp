@@ -27,8 +27,5 @@ net::awaitable<void> run_exchange(net::ip::tcp::socket& socket, const tcp_config
                                   clock::time_point deadline, phase_log* phases, verdict& v,
                                   nlohmann::json& details);
 
-// Bytes as a person can read them in a message: printable ASCII as is, the rest
-// as \r, \n, \t or \xNN; at most `cap` input bytes, then "...(N more bytes)".
-std::string escape_bytes(std::string_view bytes, std::size_t cap = 200);
 
 } // namespace edgeprobe

@@ -5,6 +5,7 @@
 #include "core/byte_pattern.hpp"
 #include "core/duration.hpp"
 #include "core/probe.hpp"
+#include "net/connect_settings.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
@@ -19,11 +20,11 @@
 
 namespace edgeprobe {
 
-enum class expected_state { open, closed, filtered, not_open };
 enum class close_mode { fin, rst };
 
-struct tcp_config final : probe_config {
-  std::optional<net::ip::address> source_address;
+// source_address and the connect-time expectations are connect_settings, which
+// every connecting probe shares.
+struct tcp_config final : probe_config, connect_settings {
   std::vector<std::uint16_t> source_ports; // empty: an ephemeral port
   bool sweep = false;                      // a list or range: one attempt per port
   std::optional<std::string> send;
@@ -31,23 +32,13 @@ struct tcp_config final : probe_config {
   bool responder = false;
   duration hold{0};
 
-  expected_state state = expected_state::open;
-  std::optional<double> max_connect_ms;
-  std::optional<std::uint32_t> min_mss;
   std::optional<byte_pattern> banner;
   bool no_translation = false;
 };
-
-constexpr std::size_t max_sweep_ports = 1024;
 
 const probe_options& tcp_option_specs();
 
 // Builds the configuration from a whole check object; adds every semantic error.
 std::shared_ptr<const tcp_config> parse_tcp_config(const nlohmann::json& check, config_errors& errors);
-
-// The pieces, for reuse and tests. Each returns nullopt and sets `error`.
-std::optional<std::vector<std::uint16_t>> parse_port_set(const nlohmann::json& value, std::string& error);
-
-std::string_view to_string(expected_state s);
 
 } // namespace edgeprobe

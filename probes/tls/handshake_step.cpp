@@ -1,8 +1,8 @@
 #include "probes/tls/handshake_step.hpp"
 
-#include "probes/tcp/exchange.hpp"
-#include "probes/tls/handshake_failure.hpp"
+#include "net/tls_handshake_failure.hpp"
 #include "probes/tls/session_facts.hpp"
+#include "wire/escape_bytes.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -8,11 +8,6 @@ namespace edgeprobe {
 
 namespace {
 
-const option_spec& tcp_spec(std::string_view key, bool expect) {
-  const auto& specs = expect ? tcp_option_specs().expect : tcp_option_specs().options;
-  return *std::find_if(specs.begin(), specs.end(), [&](const option_spec& s) { return s.key == key; });
-}
-
 const std::vector<std::string_view> version_choices{"1.0", "1.1", "1.2", "1.3"};
 
 std::optional<int> read_version(const nlohmann::json& expect_or_check, const char* key, std::string pointer,
@@ -53,7 +48,7 @@ const probe_options& tls_option_specs() {
                "Speak this protocol in plain text first and upgrade: smtp (EHLO, STARTTLS), e.g. for port 25 "
                "or 587.",
                {"smtp"}},
-              tcp_spec("source_address", false),
+              connect_option_spec("source_address"),
           },
       .expect =
           {
@@ -82,7 +77,7 @@ const probe_options& tls_option_specs() {
                "Fail with tls.client_ca_list_large when the server's list of acceptable client CAs is larger; "
                "without it, a list over 16384 bytes (Schannel's limit) is a warning.",
                {}, 0, 65535},
-              tcp_spec("max_connect_ms", true),
+              connect_expect_spec("max_connect_ms"),
           },
   };
   return specs;
@@ -92,11 +87,8 @@ std::shared_ptr<const tls_config> parse_tls_config(const nlohmann::json& check, 
   auto cfg = std::make_shared<tls_config>();
   const auto expect = check.contains("expect") && check["expect"].is_object() ? check["expect"]
                                                                                 : nlohmann::json::object();
-  // The connection is the tcp probe's, from the keys the two share.
-  nlohmann::json transport = nlohmann::json::object();
-  if (check.contains("source_address")) transport["source_address"] = check["source_address"];
-  if (expect.contains("max_connect_ms")) transport["expect"]["max_connect_ms"] = expect["max_connect_ms"];
-  if (auto tcp = parse_tcp_config(transport, errors)) cfg->transport = *tcp;
+  // The connection's keys are the ones every connecting probe shares.
+  read_connect_settings(check, cfg->transport);
 
   auto text = [&](const nlohmann::json& from, const char* key) -> std::optional<std::string> {
     if (from.contains(key) && from[key].is_string()) return from[key].get<std::string>();

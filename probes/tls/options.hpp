@@ -4,9 +4,9 @@
 // a suite error with its line, not a failure of every run).
 #pragma once
 #include "core/probe.hpp"
+#include "net/connect_settings.hpp"
 #include "net/openssl_handles.hpp"
 #include "net/tls_context.hpp"
-#include "probes/tcp/options.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -23,7 +23,7 @@ enum class starttls_protocol { none, smtp };
 constexpr std::size_t schannel_ca_list_limit = 16384;
 
 struct tls_config final : probe_config {
-  tcp_config transport;                 // the connection: source_address, expect.max_connect_ms
+  connect_settings transport;           // the connection: source_address, expect.max_connect_ms
   std::optional<std::string> sni;       // nullopt: the target host; "": send none
   tls_client_settings client;
   std::shared_ptr<SSL_CTX> context;     // built from `client`

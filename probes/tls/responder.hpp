@@ -4,9 +4,9 @@
 // (the source address and port it saw) and echoes. For `demo`, `listen` and the
 // tests.
 #pragma once
+#include "net/tcp_responder.hpp"
 #include "net/tls_context.hpp"
 #include "net/tls_session.hpp"
-#include "probes/tcp/responder.hpp"
 
 #include <functional>
 #include <memory>

@@ -2,8 +2,8 @@
 
 #include "core/deadline.hpp"
 #include "net/responder_greeting.hpp"
-#include "probes/tcp/exchange.hpp"
 #include "probes/tls/smtp_reply.hpp"
+#include "wire/escape_bytes.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>

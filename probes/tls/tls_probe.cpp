@@ -1,9 +1,8 @@
 #include "probes/tls/tls_probe.hpp"
 
+#include "net/connect_judge.hpp"
 #include "net/tcp_connect.hpp"
 #include "net/tls_session.hpp"
-#include "probes/tcp/attempt.hpp"
-#include "probes/tcp/exchange.hpp"
 #include "probes/tls/handshake_step.hpp"
 #include "probes/tls/options.hpp"
 #include "probes/tls/starttls.hpp"

@@ -3,9 +3,9 @@
 #include "net/endpoint_text.hpp"
 #include "probes/stun/answer.hpp"
 #include "probes/stun/channel.hpp"
-#include "probes/stun/options.hpp"
 #include "probes/stun/requests.hpp"
-#include "probes/tcp/exchange.hpp"
+#include "probes/turn/options.hpp"
+#include "wire/escape_bytes.hpp"
 
 namespace edgeprobe {
 
@@ -17,7 +17,7 @@ using key_span = std::optional<std::span<const std::uint8_t>>;
 // details.exchanges, and what went wrong on the way is raised on the verdict.
 class turn_run {
 public:
-  turn_run(probe_context& ctx, const stun_config& cfg, stun_channel& channel, verdict& v)
+  turn_run(probe_context& ctx, const turn_config& cfg, stun_channel& channel, verdict& v)
       : ctx_(ctx), cfg_(cfg), channel_(channel), v_(v), target_(endpoint_text(*ctx.address, ctx.port)) {
     v_.details["exchanges"] = nlohmann::json::array();
   }
@@ -177,7 +177,7 @@ private:
   }
 
   probe_context& ctx_;
-  const stun_config& cfg_;
+  const turn_config& cfg_;
   stun_channel& channel_;
   verdict& v_;
   std::string target_;
@@ -195,11 +195,11 @@ public:
   const probe_options& options() const override { return turn_option_specs(); }
 
   std::shared_ptr<const probe_config> configure(const nlohmann::json& check, config_errors& errors) const override {
-    return parse_stun_config(check, true, errors);
+    return parse_turn_config(check, errors);
   }
 
   net::awaitable<verdict> run(probe_context& ctx) const override {
-    const auto& cfg = ctx.config<stun_config>();
+    const auto& cfg = ctx.config<turn_config>();
     verdict v;
     auto channel = co_await open_stun_channel(ctx, cfg, v);
     if (!channel) co_return v;

@@ -2,8 +2,8 @@
 
 #include "net/endpoint_text.hpp"
 #include "net/responder_greeting.hpp"
+#include "net/udp_evidence.hpp"
 #include "net/udp_exchange.hpp"
-#include "probes/udp/exchange_evidence.hpp"
 #include "probes/udp/options.hpp"
 
 #include <algorithm>

@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/suite_input.hpp"
+#include "probes/modules.hpp"
 
 #include <filesystem>
 #include <iostream>
@@ -47,7 +48,7 @@ int check(const check_args& args) {
   if (!args.timeout.empty()) c["timeout"] = args.timeout;
   const nlohmann::json suite_doc = {{"suite", "check"}, {"checks", nlohmann::json::array({c})}};
 
-  auto loaded = load_suite_text(suite_doc.dump(2), "command line", std::filesystem::current_path());
+  auto loaded = load_suite_text(suite_doc.dump(2), "command line", std::filesystem::current_path(), {.probes = builtin_probes()});
   if (!loaded.suite) {
     print_diagnostics(loaded.errors);
     return exit_invalid;

@@ -5,6 +5,7 @@
 #include "cli/responder_host.hpp"
 #include "cli/suite_input.hpp"
 #include "core/embedded.hpp"
+#include "probes/modules.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -76,7 +77,7 @@ int demo(const output_flags& output) {
   if (!output_flags_valid(output)) return exit_invalid;
   demo_root_file root;
   responder_host host;
-  load_options load;
+  load_options load{.probes = builtin_probes()};
   try {
     load.vars = start_responders(host, root);
   } catch (const boost::system::system_error& e) {

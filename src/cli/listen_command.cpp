@@ -3,10 +3,10 @@
 #include "cli/commands.hpp"
 #include "cli/responder_host.hpp"
 #include "core/exit_code.hpp"
+#include "core/port_set.hpp"
 #include "core/text_file.hpp"
 #include "net/endpoint_text.hpp"
 #include "probes/rpc_epm/dcerpc.hpp"
-#include "probes/tcp/options.hpp"
 
 #include <cstdlib>
 #include <filesystem>

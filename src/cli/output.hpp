@@ -2,8 +2,8 @@
 #pragma once
 #include "core/exit_code.hpp"
 #include "core/result.hpp"
-#include "core/runner.hpp"
 #include "core/secrets.hpp"
+#include "run/runner.hpp"
 
 #include <CLI/CLI.hpp>
 

@@ -3,6 +3,7 @@
 #include "core/exit_code.hpp"
 #include "core/registry.hpp"
 #include "core/suite_loader.hpp"
+#include "probes/modules.hpp"
 
 #include <algorithm>
 #include <iomanip>
@@ -77,7 +78,7 @@ void add_probes_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("probes", "list the probes, or describe one");
   cmd->add_option("name", *name, "a probe to describe");
   cmd->callback([name, &exit_code] {
-    const auto& probes = registry::builtin();
+    const auto& probes = builtin_probes();
     if (name->empty()) {
       for (const auto* p : probes.all()) std::cout << std::left << std::setw(12) << p->name() << p->summary() << '\n';
       exit_code = exit_ok;
@@ -96,7 +97,7 @@ void add_probes_command(CLI::App& app, int& exit_code) {
 void add_schema_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("schema", "print the suite file's JSON Schema");
   cmd->callback([&exit_code] {
-    std::cout << suite_schema().dump(2) << '\n';
+    std::cout << suite_schema(builtin_probes()).dump(2) << '\n';
     exit_code = exit_ok;
   });
 }

@@ -2,11 +2,11 @@
 // own thread serving every responder, so the runner (or the signal wait) keeps
 // the calling thread.
 #pragma once
+#include "net/tcp_responder.hpp"
 #include "probes/dns/responder.hpp"
 #include "probes/ews/responder.hpp"
 #include "probes/sqlbrowser/responder.hpp"
 #include "probes/stun/responder.hpp"
-#include "probes/tcp/responder.hpp"
 #include "probes/tls/responder.hpp"
 #include "probes/udp/responder.hpp"
 

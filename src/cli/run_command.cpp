@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/suite_input.hpp"
+#include "probes/modules.hpp"
 
 namespace edgeprobe::cli {
 
@@ -21,7 +22,7 @@ int run(const run_args& args) {
   if (!output_flags_valid(args.output)) return exit_invalid;
   auto vars = parse_vars(args.vars);
   if (!vars) return exit_invalid;
-  load_options load;
+  load_options load{.probes = builtin_probes()};
   load.vars = *vars;
   auto s = load_suites(args.suites, load);
   if (!s) return exit_invalid;

@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/suite_input.hpp"
 #include "core/exit_code.hpp"
+#include "probes/modules.hpp"
 
 #include <iostream>
 
@@ -19,7 +20,7 @@ void add_validate_command(CLI::App& app, int& exit_code) {
       exit_code = exit_invalid;
       return;
     }
-    load_options options;
+    load_options options{.probes = builtin_probes()};
     options.vars = *overrides;
     exit_code = exit_ok;
     for (const auto& path : *suites) {

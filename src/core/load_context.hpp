@@ -37,7 +37,7 @@ struct suite_file {
 class load_context {
 public:
   explicit load_context(const load_options& options)
-      : options(options), probes(options.probes ? *options.probes : registry::builtin()) {}
+      : options(options), probes(options.probes) {}
 
   // Reports a problem at `pointer` of files[file]: at the key of that member
   // (unknown keys) or at its value (everything else).

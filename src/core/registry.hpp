@@ -1,5 +1,7 @@
-// The explicit list of probes (Catch2's reporter registry: built-ins registered in
-// one place, not by static self-registration, which a static library drops).
+// A set of probes by name: what the suite loader checks a check's `probe`
+// against. The built-in set is filled from the one explicit list of probe
+// modules (probes/modules.hpp; Catch2's reporter registry: built-ins registered
+// in one place, not by static self-registration, which a static library drops).
 #pragma once
 #include "core/probe.hpp"
 
@@ -11,8 +13,6 @@ namespace edgeprobe {
 
 class registry {
 public:
-  static const registry& builtin(); // every probe edgeprobe ships
-
   void add(std::unique_ptr<probe> p); // throws std::logic_error on a duplicate name
   const probe* find(std::string_view name) const;
   std::vector<const probe*> all() const; // in registration order

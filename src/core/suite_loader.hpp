@@ -27,12 +27,12 @@ struct diagnostic {
 };
 
 struct load_options {
-  const registry* probes = &registry::builtin();
-  std::map<std::string, std::string> vars; // override the suite's `vars` (CLI --var, demo)
+  const registry& probes; // the probes a check may name (the cli passes every built-in one)
+  std::map<std::string, std::string> vars = {}; // override the suite's `vars` (CLI --var, demo)
   // Probe options under every suite's own `defaults` (serve's `close: rst`):
   // a check whose probe knows the key and that does not set it gets this value.
   // The caller has checked the values; they are not the suite's mistakes.
-  std::map<std::string, nlohmann::json> outer_defaults;
+  std::map<std::string, nlohmann::json> outer_defaults = {};
 };
 
 struct load_result {
@@ -40,13 +40,13 @@ struct load_result {
   std::vector<diagnostic> errors;
 };
 
-load_result load_suite_file(const std::filesystem::path& path, const load_options& options = {});
+load_result load_suite_file(const std::filesystem::path& path, const load_options& options);
 
 // `label` names the text in messages; includes and ${file:} resolve against `base_dir`.
 load_result load_suite_text(std::string_view text, const std::string& label,
-                            const std::filesystem::path& base_dir, const load_options& options = {});
+                            const std::filesystem::path& base_dir, const load_options& options);
 
 // The JSON Schema for suites, generated from the registry's option specs.
-nlohmann::json suite_schema(const registry& probes = registry::builtin());
+nlohmann::json suite_schema(const registry& probes);
 
 } // namespace edgeprobe

@@ -1,8 +1,8 @@
 #include "serve/basic_auth.hpp"
 
-#include "core/ascii.hpp"
-#include "net/base64.hpp"
 #include "serve/password_hash.hpp"
+#include "wire/ascii.hpp"
+#include "wire/base64.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>

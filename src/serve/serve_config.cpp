@@ -5,6 +5,7 @@
 #include "core/suite_files.hpp"
 #include "core/syntax.hpp"
 #include "core/text_file.hpp"
+#include "probes/modules.hpp"
 #include "serve/password_hash.hpp"
 #include "serve/serve_tls.hpp"
 
@@ -242,7 +243,7 @@ private:
       out.jitter = *jitter;
     }
     if (auto scale = number_at(pointer + "/timeout_scale", entry, "timeout_scale", 0.01, 100)) out.timeout_scale = *scale;
-    load_options load;
+    load_options load{.probes = builtin_probes()};
     if (config_.close_rst) load.outer_defaults["close"] = "rst";
     if (const json* vars = member(entry, "vars")) {
       if (!vars->is_object()) error(pointer + "/vars", "must be an object of strings");

@@ -1,7 +1,7 @@
 #include "serve/suite_scheduler.hpp"
 
-#include "core/runner.hpp"
 #include "report/redact.hpp"
+#include "run/runner.hpp"
 
 #include <chrono>
 #include <random>

@@ -1,6 +1,6 @@
 // libFuzzer entry for the DNS codec: any bytes must parse or fail cleanly, and
 // whatever parses must encode and parse again to the same records.
-#include "probes/dns/codec.hpp"
+#include "wire/dns/codec.hpp"
 
 #include <cstdlib>
 

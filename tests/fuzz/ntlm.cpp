@@ -4,7 +4,7 @@
 // encode and parse again to the same message. For a challenge that parses,
 // the client's answer must parse and verify with its password and not with
 // another: the client and server halves agree on every challenge.
-#include "probes/http/ntlm.hpp"
+#include "wire/ntlm/ntlm.hpp"
 
 #include <algorithm>
 #include <cstdlib>

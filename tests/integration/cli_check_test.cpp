@@ -4,7 +4,7 @@
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
-#include "probes/tcp/responder.hpp"
+#include "net/tcp_responder.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>

@@ -3,8 +3,8 @@
 // the problem.
 #include "support/openssl_cli.hpp"
 #include "support/process.hpp"
-#include "support/tls_checks.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tls_checks.hpp"
 #include "support/tls_servers.hpp"
 
 #include <doctest/doctest.h>

@@ -2,9 +2,9 @@
 // nagios exit codes 0/1/2/3 each produced by a real check, and one run writing
 // several --report files, each accepted by the program that consumes it
 // (xmllint with the JUnit schema, promtool, prove, headless Chromium).
+#include "net/tcp_responder.hpp"
 #include "probes/rpc_epm/dcerpc.hpp"
 #include "probes/rpc_epm/responder.hpp"
-#include "probes/tcp/responder.hpp"
 #include "support/chromium.hpp"
 #include "support/io_thread.hpp"
 #include "support/process.hpp"

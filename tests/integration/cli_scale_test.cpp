@@ -4,7 +4,7 @@
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
-#include "probes/tcp/responder.hpp"
+#include "net/tcp_responder.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

@@ -4,7 +4,11 @@
 #include "support/run_coro.hpp"
 #include "support/unbound_server.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <doctest/doctest.h>
 

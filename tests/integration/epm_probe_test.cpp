@@ -2,9 +2,9 @@
 // interface and its dynamic port, an unregistered one, a tower naming another
 // address, a dynamic port nobody listens on, paging through ept_lookup, port
 // expectations, and peers that are not (or not willing) endpoint mappers.
+#include "net/tcp_responder.hpp"
 #include "probes/rpc_epm/dcerpc.hpp"
 #include "probes/rpc_epm/responder.hpp"
-#include "probes/tcp/responder.hpp"
 #include "support/check_runner.hpp"
 #include "support/io_thread.hpp"
 #include "support/process.hpp"

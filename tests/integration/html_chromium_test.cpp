@@ -6,7 +6,7 @@
 // error, no load refused by the page's Content-Security-Policy. An altered
 // copy of the same page, with a script that logs an error and an external
 // image, proves that the console check can fail.
-#include "probes/tcp/responder.hpp"
+#include "net/tcp_responder.hpp"
 #include "support/chromium.hpp"
 #include "support/io_thread.hpp"
 #include "support/process.hpp"

@@ -2,7 +2,7 @@
 // responder's custom connection handler on loopback): bytes that are not HTTP,
 // headers beyond the limit, silence, a close without an answer, and a body
 // far over the cap. Each is a reason, none a crash or a hang past the deadline.
-#include "probes/tcp/responder.hpp"
+#include "net/tcp_responder.hpp"
 #include "support/check_runner.hpp"
 #include "support/io_thread.hpp"
 

@@ -1,7 +1,7 @@
 // `edgeprobe serve` as a user runs it, with curl as the client: the endpoints,
 // the SSRF refusal checked on the wire, the limits, TLS with basic auth, SIGHUP
 // reloads (a bad config keeps the old one), and runs of one suite never overlapping.
-#include "probes/tcp/responder.hpp"
+#include "net/tcp_responder.hpp"
 #include "support/io_thread.hpp"
 #include "support/serve_process.hpp"
 #include "support/temp_dir.hpp"

@@ -3,7 +3,7 @@
 // edgeprobe_check_success 1 for the passing check and 0 for the failing one.
 // Also serve's status page in headless Chromium, and what `close: rst` and a
 // long run do to the host's sockets and serve's descriptors.
-#include "probes/tcp/responder.hpp"
+#include "net/tcp_responder.hpp"
 #include "support/chromium.hpp"
 #include "support/io_thread.hpp"
 #include "support/serve_process.hpp"

@@ -1,9 +1,9 @@
 // The sqlbrowser probe against the sqlbrowser responder on loopback: the
 // clustered instance answering from another address, instances the Browser
 // does not know, closed ports, and the follow-on TCP connect and PRELOGIN.
+#include "net/tcp_responder.hpp"
 #include "probes/sqlbrowser/prelogin_responder.hpp"
 #include "probes/sqlbrowser/responder.hpp"
-#include "probes/tcp/responder.hpp"
 #include "probes/udp/responder.hpp"
 #include "support/check_runner.hpp"
 #include "support/io_thread.hpp"

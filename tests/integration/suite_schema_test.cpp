@@ -2,6 +2,7 @@
 // prints, and it agrees with the loader: python3-jsonschema, an independent
 // validator, accepts and rejects the same corpus files the loader does.
 #include "core/suite_loader.hpp"
+#include "probes/modules.hpp"
 #include "support/process.hpp"
 
 #include <doctest/doctest.h>
@@ -51,7 +52,7 @@ std::map<fs::path, std::string> schema_verdicts(const std::vector<fs::path>& fil
 
 std::string loader_errors(const fs::path& file) {
   std::string out;
-  for (const auto& d : load_suite_file(file).errors) out += d.to_string() + "\n";
+  for (const auto& d : load_suite_file(file, {.probes = builtin_probes()}).errors) out += d.to_string() + "\n";
   return out;
 }
 
@@ -64,7 +65,7 @@ TEST_CASE("the committed schema is exactly what `edgeprobe schema` prints") {
   REQUIRE(in);
   const auto committed = nlohmann::json::parse(in);
   // On a mismatch: ./build/edgeprobe schema > suites/edgeprobe.schema.json
-  CHECK(committed == suite_schema());
+  CHECK(committed == suite_schema(builtin_probes()));
   const auto printed = test::run_edgeprobe({"schema"});
   REQUIRE(printed.exit_code == 0);
   CHECK(nlohmann::json::parse(printed.out) == committed);

@@ -1,9 +1,10 @@
 // The tcp probe through the real runner against the tcp responder on loopback:
 // pass with TCP_INFO, refused, greeting/echo/banner, resets, expect.state,
 // close modes (TIME_WAIT or not), zero window, source-port sweeps.
+#include "net/connect_judge.hpp"
 #include "net/tcp_connect.hpp"
+#include "net/tcp_responder.hpp"
 #include "probes/tcp/attempt.hpp"
-#include "probes/tcp/responder.hpp"
 #include "support/check_runner.hpp"
 #include "support/io_thread.hpp"
 #include "support/netns.hpp"

@@ -3,8 +3,8 @@
 // are in tests/lab/udp_probe_lab_test.cpp.
 #include "probes/udp/responder.hpp"
 #include "support/check_runner.hpp"
-#include "support/udp_checks.hpp"
 #include "support/io_thread.hpp"
+#include "support/udp_checks.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>

@@ -3,7 +3,7 @@
 // router: dropped SYNs, ICMP rejects, source-port filters, MSS clamping, NAT;
 // and a client with no route or no free ephemeral port.
 #include "net/tcp_connect.hpp"
-#include "probes/tcp/responder.hpp"
+#include "net/tcp_responder.hpp"
 #include "support/check_runner.hpp"
 #include "support/io_thread.hpp"
 #include "support/netns.hpp"

@@ -1,7 +1,7 @@
 // The UDP exchange helper against nftables rules inside a network namespace of
 // the test's own: ICMP errors with their type, code and reporter; silence.
-#include "net/udp_exchange.hpp"
 #include "net/icmp_errors.hpp"
+#include "net/udp_exchange.hpp"
 #include "support/netns.hpp"
 
 #include <boost/asio/co_spawn.hpp>

@@ -2,9 +2,9 @@
 // (client — router — server) whose router drops, rejects or translates.
 #include "probes/udp/responder.hpp"
 #include "support/check_runner.hpp"
-#include "support/udp_checks.hpp"
 #include "support/io_thread.hpp"
 #include "support/netns.hpp"
+#include "support/udp_checks.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,8 @@
 #include "support/check_runner.hpp"
 
-#include "core/runner.hpp"
 #include "core/suite_loader.hpp"
+#include "probes/modules.hpp"
+#include "run/runner.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,7 +11,7 @@ namespace edgeprobe::test {
 check_result run_check(nlohmann::json check) {
   if (!check.contains("name")) check["name"] = "check";
   const nlohmann::json suite_doc{{"suite", "test"}, {"checks", nlohmann::json::array({check})}};
-  const auto loaded = load_suite_text(suite_doc.dump(), "test-check", EDGEPROBE_SOURCE_DIR);
+  const auto loaded = load_suite_text(suite_doc.dump(), "test-check", EDGEPROBE_SOURCE_DIR, {.probes = builtin_probes()});
   for (const auto& e : loaded.errors) FAIL_CHECK(e.to_string());
   REQUIRE(loaded.suite);
   run_options options;

@@ -6,7 +6,7 @@
 // imitates. None of them stops on its own: the battery's io_thread and the
 // listeners' stop() end them.
 #pragma once
-#include "probes/tcp/responder.hpp"
+#include "net/tcp_responder.hpp"
 #include "probes/tls/responder.hpp"
 
 #include <boost/asio/ip/udp.hpp>

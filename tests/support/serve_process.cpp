@@ -1,6 +1,6 @@
 #include "support/serve_process.hpp"
 
-#include "probes/tcp/responder.hpp"
+#include "net/tcp_responder.hpp"
 #include "support/unbound_server.hpp"
 
 #include <doctest/doctest.h>

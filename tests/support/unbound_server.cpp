@@ -1,6 +1,6 @@
 #include "support/unbound_server.hpp"
 
-#include "probes/dns/codec.hpp"
+#include "wire/dns/codec.hpp"
 
 #include <doctest/doctest.h>
 

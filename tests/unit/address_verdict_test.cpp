@@ -1,4 +1,4 @@
-#include "core/address_verdict.hpp"
+#include "run/address_verdict.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,7 @@
 // iequals_ascii: what replaced Boost.Beast's iequals after the ntlm and ssrp
 // fuzz targets caught it reading past the end (the last characters differing
 // only in case).
-#include "core/ascii.hpp"
+#include "wire/ascii.hpp"
 
 #include <doctest/doctest.h>
 

@@ -10,8 +10,8 @@
 // happened to choose.
 #include "probes/rpc_epm/dcerpc.hpp"
 
-#include "support/hex_bytes.hpp"
 #include "support/corpus_file.hpp"
+#include "support/hex_bytes.hpp"
 
 #include <doctest/doctest.h>
 

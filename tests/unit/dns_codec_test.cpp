@@ -6,7 +6,7 @@
 //   @ CAA 0 issue "letsencrypt.org"; @ MX 10 mail; @ NS ns; ns A 127.0.0.53;
 //   v6only AAAA fd00::53; SOA ns admin 2024010101 3600 600 86400 300;
 //   local-zone refused.test refuse.
-#include "probes/dns/codec.hpp"
+#include "wire/dns/codec.hpp"
 
 #include "support/hex_bytes.hpp"
 

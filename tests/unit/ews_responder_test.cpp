@@ -6,7 +6,7 @@
 // routing (404, 405) and plain-HTTP redirect around them.
 #include "probes/ews/responder.hpp"
 
-#include "net/base64.hpp"
+#include "wire/base64.hpp"
 
 #include <doctest/doctest.h>
 

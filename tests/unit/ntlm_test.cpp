@@ -6,7 +6,7 @@
 // AUTHENTICATE messages must parse, and the server side must accept curl's
 // answer with the right password and refuse it with a wrong one. The files
 // live in tests/fuzz/corpus/ntlm, where they also seed the fuzz target.
-#include "probes/http/ntlm.hpp"
+#include "wire/ntlm/ntlm.hpp"
 
 #include "support/corpus_file.hpp"
 #include "support/hex_bytes.hpp"

@@ -1,5 +1,5 @@
-// The README's reason table and the closed list in src/core/reason_list.hpp agree:
-// every code is documented, and the table names no code that does not exist.
+// The reason table in docs/results.md and the closed list in src/core/reason_list.hpp
+// agree: every code is documented, and the table names no code that does not exist.
 #include "core/reasons.hpp"
 
 #include <doctest/doctest.h>
@@ -10,8 +10,8 @@
 #include <sstream>
 #include <string>
 
-TEST_CASE("every reason code is in the README's table, and the table has no others") {
-  std::ifstream in(std::string(EDGEPROBE_SOURCE_DIR) + "/README.md");
+TEST_CASE("every reason code is in docs/results.md's table, and the table has no others") {
+  std::ifstream in(std::string(EDGEPROBE_SOURCE_DIR) + "/docs/results.md");
   REQUIRE(in);
   std::stringstream text;
   text << in.rdbuf();
@@ -26,6 +26,6 @@ TEST_CASE("every reason code is in the README's table, and the table has no othe
   std::set<std::string> listed;
   for (const auto r : edgeprobe::all_reasons()) listed.emplace(edgeprobe::code(r));
   REQUIRE(listed.size() > 20);
-  for (const auto& code : listed) CHECK_MESSAGE(documented.count(code) == 1, code, " is not in README.md's table");
-  for (const auto& code : documented) CHECK_MESSAGE(listed.count(code) == 1, code, " is in README.md but no such code exists");
+  for (const auto& code : listed) CHECK_MESSAGE(documented.count(code) == 1, code, " is not in docs/results.md's table");
+  for (const auto& code : documented) CHECK_MESSAGE(listed.count(code) == 1, code, " is in docs/results.md but no such code exists");
 }

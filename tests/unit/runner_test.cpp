@@ -1,10 +1,12 @@
 // The runner's own duties, exercised with scripted probes: needs, retries,
 // address fan-out, the deadline guard, contained exceptions, concurrency.
-#include "core/runner.hpp"
+#include "run/runner.hpp"
 
 #include "core/probe.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <doctest/doctest.h>
 
 #include <map>

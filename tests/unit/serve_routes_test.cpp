@@ -1,9 +1,9 @@
 // serve's answers without sockets: the endpoints, the parameters it refuses
 // (no request names a target: no open proxy, no SSRF), auth, and methods.
-#include "net/base64.hpp"
 #include "serve/http_routes.hpp"
-#include "support/temp_dir.hpp"
 #include "support/serve_process.hpp"
+#include "support/temp_dir.hpp"
+#include "wire/base64.hpp"
 
 #include <doctest/doctest.h>
 

@@ -7,8 +7,8 @@
 // live in tests/fuzz/corpus/stun_codec, where they also seed the fuzz target.
 #include "probes/stun/codec.hpp"
 
-#include "support/hex_bytes.hpp"
 #include "support/corpus_file.hpp"
+#include "support/hex_bytes.hpp"
 
 #include <doctest/doctest.h>
 

@@ -88,15 +88,13 @@ const registry& fake_registry() {
 std::filesystem::path data_dir() { return std::filesystem::path(EDGEPROBE_SOURCE_DIR) / "tests/data/suites"; }
 
 load_result load_fake(std::string_view text, const std::filesystem::path& dir, std::map<std::string, std::string> vars) {
-  load_options options;
-  options.probes = &fake_registry();
+  load_options options{.probes = fake_registry()};
   options.vars = std::move(vars);
   return load_suite_text(text, "suite.json", dir.empty() ? data_dir() : dir, options);
 }
 
 load_result load_fake_file(const std::filesystem::path& path) {
-  load_options options;
-  options.probes = &fake_registry();
+  load_options options{.probes = fake_registry()};
   return load_suite_file(path, options);
 }
 

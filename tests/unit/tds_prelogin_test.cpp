@@ -10,8 +10,8 @@
 // tests/fuzz/corpus/tds_prelogin, where they also seed the fuzz target.
 #include "probes/sqlbrowser/prelogin.hpp"
 
-#include "support/hex_bytes.hpp"
 #include "support/corpus_file.hpp"
+#include "support/hex_bytes.hpp"
 
 #include <doctest/doctest.h>
 

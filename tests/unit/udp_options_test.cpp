@@ -1,6 +1,7 @@
 // The udp probe's configuration: defaults, bytes and patterns, and every
 // semantic error configure() must report.
 #include "core/registry.hpp"
+#include "probes/modules.hpp"
 #include "probes/udp/options.hpp"
 
 #include <doctest/doctest.h>
@@ -93,7 +94,7 @@ TEST_CASE("udp options: a reply pattern is a regex searched in the answer, or a 
 }
 
 TEST_CASE("udp options: every option and expectation is declared with help text") {
-  const auto* udp = registry::builtin().find("udp");
+  const auto* udp = builtin_probes().find("udp");
   REQUIRE(udp);
   std::vector<std::string> keys;
   for (const auto& o : udp->options().options) {

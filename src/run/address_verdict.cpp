@@ -1,0 +1,58 @@
+#include "run/address_verdict.hpp"
+
+#include <string>
+
+namespace edgeprobe {
+
+namespace {
+
+std::string where(const address_result& a) {
+  const bool v6 = a.address.find(':') != std::string::npos;
+  return (v6 ? "[" + a.address + "]" : a.address) + ":" + std::to_string(a.port);
+}
+
+bool holds(status s) { return s == status::pass || s == status::warn; }
+
+} // namespace
+
+std::pair<verdict, std::size_t> combine_addresses(const std::vector<address_result>& addresses,
+                                                  address_mode mode) {
+  if (addresses.size() == 1) {
+    verdict v = addresses.front().outcome;
+    v.details = nlohmann::json::object(); // the evidence stays with the address
+    return {v, 0};
+  }
+
+  std::size_t worst_index = 0, failed = 0, first_failed = addresses.size();
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    if (addresses[i].outcome.state > addresses[worst_index].outcome.state) worst_index = i;
+    if (!holds(addresses[i].outcome.state)) {
+      ++failed;
+      if (first_failed == addresses.size()) first_failed = i;
+    }
+  }
+  const auto& decider = addresses[worst_index];
+  verdict v;
+  v.state = decider.outcome.state;
+  v.why = decider.outcome.why;
+  v.hint = decider.outcome.hint;
+  const std::string count = std::to_string(failed) + " of " + std::to_string(addresses.size()) + " addresses";
+
+  if (failed == 0) {
+    v.message = decider.outcome.message;
+    return {v, worst_index};
+  }
+  if (mode == address_mode::any && failed < addresses.size()) {
+    // Enough addresses answer, but clients that pick a failing one will not work.
+    const auto& bad = addresses[first_failed];
+    v.state = status::warn;
+    v.why = bad.outcome.why;
+    v.hint = bad.outcome.hint;
+    v.message = count + " failed (addresses: any); " + where(bad) + ": " + bad.outcome.message;
+    return {v, first_failed};
+  }
+  v.message = count + " failed; " + where(decider) + ": " + decider.outcome.message;
+  return {v, worst_index};
+}
+
+} // namespace edgeprobe
