@@ -1,31 +1,35 @@
 #include "probes/modules.hpp"
 
-#include "probes/dns/dns_probe.hpp"
-#include "probes/ews/ews_probe.hpp"
-#include "probes/http/http_probe.hpp"
-#include "probes/rpc_epm/epm_probe.hpp"
-#include "probes/sqlbrowser/sqlbrowser_probe.hpp"
-#include "probes/stun/stun_probe.hpp"
-#include "probes/tcp/tcp_probe.hpp"
-#include "probes/tls/tls_probe.hpp"
-#include "probes/turn/turn_probe.hpp"
-#include "probes/udp/udp_probe.hpp"
+// The list: one line per probe folder, each of which defines NAME_module() in
+// its module.cpp (Catch2's explicit registry: no static self-registration,
+// which a static library would drop).
+#define EDGEPROBE_MODULES(X) \
+  X(dns)                     \
+  X(tcp)                     \
+  X(udp)                     \
+  X(tls)                     \
+  X(stun)                    \
+  X(turn)                    \
+  X(sqlbrowser)              \
+  X(rpc_epm)                 \
+  X(http)                    \
+  X(ews)
 
 namespace edgeprobe {
+
+#define EDGEPROBE_DECLARE_MODULE(name) probe_module name##_module();
+EDGEPROBE_MODULES(EDGEPROBE_DECLARE_MODULE)
+
+const std::vector<probe_module>& builtin_modules() {
+#define EDGEPROBE_LIST_MODULE(name) name##_module(),
+  static const std::vector<probe_module> modules{EDGEPROBE_MODULES(EDGEPROBE_LIST_MODULE)};
+  return modules;
+}
 
 const registry& builtin_probes() {
   static const registry instance = [] {
     registry r;
-    r.add(make_dns_probe());
-    r.add(make_tcp_probe());
-    r.add(make_udp_probe());
-    r.add(make_tls_probe());
-    r.add(make_stun_probe());
-    r.add(make_turn_probe());
-    r.add(make_sqlbrowser_probe());
-    r.add(make_epm_probe());
-    r.add(make_http_probe());
-    r.add(make_ews_probe());
+    for (const auto& module : builtin_modules()) r.add(module.make_probe());
     return r;
   }();
   return instance;

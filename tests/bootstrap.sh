@@ -2,15 +2,21 @@
 # One entry point for a fresh Debian 12 machine: installs what is missing (apt),
 # builds, and then runs the demo or the default test suite.
 #
-#   bash tests/bootstrap.sh demo    # install, build, run `edgeprobe demo`
-#   bash tests/bootstrap.sh test    # install, build, run the default test suite
-#   bash tests/bootstrap.sh build   # install, build only
+#   bash tests/bootstrap.sh demo    # install, build the binary only, run `edgeprobe demo`
+#   bash tests/bootstrap.sh test    # install, build everything, run the default test suite
+#   bash tests/bootstrap.sh build   # install, build everything
+#   bash tests/bootstrap.sh package # install, build, make the Debian package edgeprobe_VERSION_ARCH.deb
 #   bash tests/bootstrap.sh fuzz [SECONDS]  # install clang, fuzz every target SECONDS (60) each
 #   bash tests/bootstrap.sh bench   # install the peers, build, run the benchmarks (root)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${EDGEPROBE_BUILD_DIR:-$here/build}
+
+# What `package` needs beyond the build: dpkg-shlibdeps (dpkg-dev) turns the
+# libraries the binary links into the package's Depends; lintian checks it;
+# man-db renders the man page the package test reads.
+package_packages=(dpkg-dev lintian man-db file)
 
 # ca-certificates: the system roots the tls probe trusts by default; libcrypt-dev:
 # libxcrypt's bcrypt and SHA-256-crypt for serve's basic-auth password hashes.
@@ -65,15 +71,17 @@ install_missing() {
   return "$status"
 }
 
+# build [TARGET]: everything, or only TARGET (the demo builds only the binary,
+# not the test suite).
 build() {
   cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$build_dir" -j "$(nproc)"
+  cmake --build "$build_dir" -j "$(nproc)" ${1:+--target "$1"}
 }
 
 case "${1:-}" in
   demo)
     install_missing "${build_packages[@]}"
-    build
+    build edgeprobe
     "$build_dir/edgeprobe" demo
     ;;
   test)
@@ -86,6 +94,12 @@ case "${1:-}" in
     install_missing "${build_packages[@]}"
     build
     ;;
+  package)
+    install_missing "${build_packages[@]}" "${package_packages[@]}"
+    build
+    (cd "$build_dir" && cpack -G DEB)
+    ls "$build_dir"/edgeprobe_*.deb
+    ;;
   fuzz)
     install_missing "${build_packages[@]}" "${fuzz_packages[@]}"
     bash "$here/tests/fuzz/run.sh" --time "${2:-60}"
@@ -96,7 +110,7 @@ case "${1:-}" in
     bash "$here/tests/bench/run.sh" --edgeprobe "$build_dir/edgeprobe"
     ;;
   *)
-    echo "usage: bash tests/bootstrap.sh demo|test|build|fuzz [SECONDS]|bench" >&2
+    echo "usage: bash tests/bootstrap.sh demo|test|build|package|fuzz [SECONDS]|bench" >&2
     exit 2
     ;;
 esac

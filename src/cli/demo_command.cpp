@@ -5,6 +5,7 @@
 #include "cli/responder_host.hpp"
 #include "cli/suite_input.hpp"
 #include "core/embedded.hpp"
+#include "net/responder_pki.hpp"
 #include "probes/modules.hpp"
 
 #include <filesystem>
@@ -27,56 +28,34 @@ struct demo_root_file {
   }
 };
 
-// The responders the demo suite talks to; their ports become the suite's vars.
+// Every module's demo responders; their ports become the suite's vars. The
+// TLS ones serve a leaf from a root made now, which the suite trusts through
+// the file `root` names.
 std::map<std::string, std::string> start_responders(responder_host& host, demo_root_file& root) {
-  const auto first = net::ip::make_address("127.0.0.1");
-  const auto second = net::ip::make_address("127.0.0.2");
-  // The same port on a second loopback address: the name that resolves to both
-  // shows the per-address fan-out.
-  const auto tcp_port = host.add_tcp_same_port({first, second});
-  const auto udp = host.add_udp({first, 0});
-  const auto dns = host.add_dns(first, 0, demo_zone());
-  const auto stun = host.add_stun({first, 0});
-  const auto sql = host.add_sqlbrowser({first, 0}, {{"SALES"}, {"HR"}});
-  const auto epm = host.add_epm({first, 0}, {{"emsmdb"}, {"nspi"}, {"rfr"}});
-
-  // TLS: a leaf from a root made now, plain, asking for a client certificate
-  // (naming the root), and behind SMTP STARTTLS.
-  const auto pki = generate_responder_pki({"tls.demo.edgeprobe.test", "mail.demo.edgeprobe.test"}, {"127.0.0.1"}, 90);
+  std::map<std::string, std::string> vars;
+  for (const auto& module : builtin_modules())
+    if (module.demo) vars.merge(module.demo(host));
   root.path = std::filesystem::temp_directory_path() / ("edgeprobe-demo-root-" + std::to_string(getpid()) + ".pem");
-  std::ofstream(root.path) << pki.root_pem;
-  tls_responder_options tls;
-  tls.tls.chain_pem = pki.chain_pem;
-  tls.tls.key_pem = pki.key_pem;
-  const auto tls_plain = host.add_tls({first, 0}, tls);
-  auto mutual = tls;
-  mutual.tls.client_ca_pem = pki.root_pem;
-  const auto tls_mutual = host.add_tls({first, 0}, mutual);
-  auto smtp = tls;
-  smtp.starttls_smtp = true;
-  const auto tls_smtp = host.add_tls({first, 0}, smtp);
-  // The demo's own mailbox: its password is the responder's, printed in suites/demo.json on purpose.
-  const auto ews = host.add_ews({first, 0}, tls.tls, {{"demo@demo.edgeprobe.test", "DEMO\\demo", "demo-Passw0rd", "Demo User"}});
+  std::ofstream(root.path) << host.generated_root_pem();
+  vars["tls_ca_file"] = root.path.string();
   host.start();
-  return {{"tcp_port", std::to_string(tcp_port)},
-          {"udp_port", std::to_string(udp.port())},
-          {"dns_server", "127.0.0.1:" + std::to_string(dns)},
-          {"closed_tcp_port", std::to_string(unused_tcp_port(first))},
-          {"closed_udp_port", std::to_string(unused_udp_port(first))},
-          {"tls_port", std::to_string(tls_plain.port())},
-          {"mtls_port", std::to_string(tls_mutual.port())},
-          {"smtp_port", std::to_string(tls_smtp.port())},
-          {"tls_ca_file", root.path.string()},
-          {"stun_port", std::to_string(stun.port())},
-          {"sqlbrowser_port", std::to_string(sql.directory.port())},
-          {"epm_port", std::to_string(epm.directory.port())},
-          {"ews_port", std::to_string(ews.port())}};
+  return vars;
+}
+
+// The demo's certificate: for the names its suite connects to, valid 90 days.
+tls_server_settings demo_tls(std::string& generated_root) {
+  const auto pki = generate_responder_pki({"tls.demo.edgeprobe.test", "mail.demo.edgeprobe.test"}, {"127.0.0.1"}, 90);
+  generated_root = pki.root_pem;
+  tls_server_settings tls;
+  tls.chain_pem = pki.chain_pem;
+  tls.key_pem = pki.key_pem;
+  return tls;
 }
 
 int demo(const output_flags& output) {
   if (!output_flags_valid(output)) return exit_invalid;
   demo_root_file root;
-  responder_host host;
+  responder_host host(demo_tls, {});
   load_options load{.probes = builtin_probes()};
   try {
     load.vars = start_responders(host, root);

@@ -10,6 +10,16 @@ int main(int argc, char** argv) {
   CLI::App app{"edgeprobe: active connectivity checks that name the real cause", "edgeprobe"};
   app.set_version_flag("--version", std::string(edgeprobe::version));
   app.require_subcommand(1);
+  // The man page's EXIT STATUS is made from this (cmake/make_manpage.sh).
+  app.footer("Exit status:\n"
+             "  0  no check failed or errored (warnings allowed, unless --strict)\n"
+             "  1  a check failed, or could not be carried out (error)\n"
+             "  2  the suite, the serve config or the command line is invalid (every error printed)\n"
+             "  3  an internal error (a bug), as soon as any check ends with internal.error\n"
+             "  130  a second Ctrl-C stopped edgeprobe at once\n"
+             "  With --format nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
+             "\n"
+             "Documentation: docs/ in the source tree, /usr/share/doc/edgeprobe/ once installed.");
   int exit_code = edgeprobe::exit_ok;
   cli::add_run_command(app, exit_code);
   cli::add_check_command(app, exit_code);
