@@ -4,6 +4,7 @@
 // domain and autodiscover.domain failing each for its own reason, the SRV
 // record leading to the server, redirectAddr and redirectUrl followed, and all
 // candidates failing.
+#include "net/responder_pki.hpp"
 #include "probes/dns/responder.hpp"
 #include "probes/ews/responder.hpp"
 #include "probes/tls/responder.hpp"

@@ -7,6 +7,7 @@
 // EwsUrl, and the HTTP redirect method's 302.
 #include "probes/ews/responder.hpp"
 
+#include "net/responder_pki.hpp"
 #include "support/io_thread.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
