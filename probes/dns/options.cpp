@@ -1,5 +1,6 @@
 #include "probes/dns/options.hpp"
 
+#include "core/check_values.hpp"
 #include "wire/dns/codec.hpp"
 
 namespace edgeprobe {
@@ -39,70 +40,22 @@ const probe_options& dns_option_specs() {
   return specs;
 }
 
-namespace {
-
-std::optional<std::vector<std::string>> string_list(const nlohmann::json& value) {
-  if (!value.is_array()) return std::nullopt;
-  std::vector<std::string> out;
-  for (const auto& item : value) {
-    if (!item.is_string()) return std::nullopt;
-    out.push_back(item.get<std::string>());
-  }
-  return out;
-}
-
-std::optional<int> integer_in(const nlohmann::json& value, int low, int high) {
-  if (!value.is_number_integer()) return std::nullopt;
-  const auto n = value.get<std::int64_t>();
-  if (n < low || n > high) return std::nullopt;
-  return static_cast<int>(n);
-}
-
-} // namespace
-
+// The loader has checked every key's type and range against the specs above;
+// what is left here is how the keys combine.
 std::shared_ptr<const dns_config> parse_dns_config(const nlohmann::json& check, config_errors& errors) {
   auto cfg = std::make_shared<dns_config>();
-  const auto expect = check.contains("expect") && check["expect"].is_object() ? check["expect"]
-                                                                                : nlohmann::json::object();
-  if (check.contains("type")) {
-    const auto& t = check["type"];
-    cfg->type = t.is_string() ? dns::type_from_name(t.get<std::string>()) : std::nullopt;
-    if (!cfg->type || *cfg->type == dns::type::soa || *cfg->type == dns::type::opt)
-      errors.add("/type", "expected one of A, AAAA, CNAME, SRV, MX, TXT, NS, PTR, CAA");
-  }
-  if (check.contains("transport")) {
-    const auto& t = check["transport"];
-    if (t == "tcp") cfg->tcp = true;
-    else if (t != "udp") errors.add("/transport", "expected \"udp\" or \"tcp\"");
-  }
-  if (check.contains("recursion")) {
-    if (check["recursion"].is_boolean()) cfg->recursion = check["recursion"].get<bool>();
-    else errors.add("/recursion", "expected true or false");
-  }
+  const auto expect = expect_of(check);
+  auto strings = [](const nlohmann::json& list) { return list.get<std::vector<std::string>>(); };
+  if (check.contains("type")) cfg->type = dns::type_from_name(string_at(check, "type"));
+  cfg->tcp = string_at(check, "transport") == "tcp";
+  cfg->recursion = bool_at(check, "recursion", cfg->recursion);
 
-  if (expect.contains("rcode")) {
-    const auto rc = expect["rcode"].is_string() ? dns::rcode_from_name(expect["rcode"].get<std::string>()) : std::nullopt;
-    if (rc) cfg->rcode = *rc;
-    else errors.add("/expect/rcode", "expected one of NOERROR, NXDOMAIN, SERVFAIL, REFUSED");
-  }
-  if (expect.contains("min_answers")) {
-    cfg->min_answers = integer_in(expect["min_answers"], 0, 1000);
-    if (!cfg->min_answers) errors.add("/expect/min_answers", "expected a whole number from 0 to 1000");
-  }
-  if (expect.contains("max_ms")) {
-    cfg->max_ms = integer_in(expect["max_ms"], 1, 600000);
-    if (!cfg->max_ms) errors.add("/expect/max_ms", "expected a whole number of milliseconds from 1 to 600000");
-  }
-  for (auto [key, target] : {std::pair{"answers_include", &cfg->answers_include},
-                             std::pair{"answers_exclude", &cfg->answers_exclude}}) {
-    if (!expect.contains(key)) continue;
-    if (auto list = string_list(expect[key])) *target = std::move(*list);
-    else errors.add(std::string("/expect/") + key, "expected a list of strings");
-  }
-  if (expect.contains("answers_exactly")) {
-    cfg->answers_exactly = string_list(expect["answers_exactly"]);
-    if (!cfg->answers_exactly) errors.add("/expect/answers_exactly", "expected a list of strings");
-  }
+  if (expect.contains("rcode")) cfg->rcode = *dns::rcode_from_name(string_at(expect, "rcode"));
+  if (expect.contains("min_answers")) cfg->min_answers = expect["min_answers"].get<int>();
+  if (expect.contains("max_ms")) cfg->max_ms = expect["max_ms"].get<int>();
+  if (expect.contains("answers_include")) cfg->answers_include = strings(expect["answers_include"]);
+  if (expect.contains("answers_exclude")) cfg->answers_exclude = strings(expect["answers_exclude"]);
+  if (expect.contains("answers_exactly")) cfg->answers_exactly = strings(expect["answers_exactly"]);
   if (cfg->rcode != dns::rcode::noerror &&
       (cfg->min_answers.value_or(0) > 0 || !cfg->answers_include.empty() || cfg->answers_exactly))
     errors.add("/expect/rcode", "an answer with rcode " + dns::rcode_name(cfg->rcode) +

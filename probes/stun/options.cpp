@@ -1,5 +1,6 @@
 #include "probes/stun/options.hpp"
 
+#include "core/check_values.hpp"
 #include "net/tls_context.hpp"
 
 namespace edgeprobe {
@@ -30,10 +31,10 @@ const option_spec& stun_sni_spec() {
 }
 
 void read_stun_channel_settings(const nlohmann::json& check, stun_channel_settings& into, config_errors& errors) {
-  const auto transport = check.value("transport", std::string("udp"));
+  const auto transport = string_at(check, "transport");
   into.transport = transport == "tcp" ? stun_transport::tcp : transport == "tls" ? stun_transport::tls
                                                                                  : stun_transport::udp;
-  if (check.contains("sni")) into.sni = check["sni"].get<std::string>();
+  into.sni = optional_string_at(check, "sni");
   if (into.transport == stun_transport::tls) {
     std::string error;
     tls_client_settings settings;

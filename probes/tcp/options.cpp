@@ -1,5 +1,6 @@
 #include "probes/tcp/options.hpp"
 
+#include "core/check_values.hpp"
 #include "core/port_set.hpp"
 
 namespace edgeprobe {
@@ -48,8 +49,7 @@ const probe_options& tcp_option_specs() {
 std::shared_ptr<const tcp_config> parse_tcp_config(const nlohmann::json& check, config_errors& errors) {
   auto cfg = std::make_shared<tcp_config>();
   read_connect_settings(check, *cfg);
-  const auto empty = nlohmann::json::object();
-  const auto& expect = check.contains("expect") ? check["expect"] : empty;
+  const auto expect = expect_of(check);
 
   if (check.contains("source_port")) {
     std::string error;
@@ -67,12 +67,12 @@ std::shared_ptr<const tcp_config> parse_tcp_config(const nlohmann::json& check, 
     else if (bytes) cfg->send = std::move(*bytes);
   }
   cfg->close = cfg->source_ports.empty() ? close_mode::fin : close_mode::rst;
-  if (check.contains("close")) cfg->close = check["close"] == "rst" ? close_mode::rst : close_mode::fin;
-  cfg->responder = check.value("responder", false);
+  if (check.contains("close")) cfg->close = string_at(check, "close") == "rst" ? close_mode::rst : close_mode::fin;
+  cfg->responder = bool_at(check, "responder", false);
   if (check.contains("hold")) cfg->hold = *parse_duration(check["hold"].get<std::string>());
 
   if (expect.contains("banner")) cfg->banner = parse_pattern(expect["banner"], "/expect/banner", errors);
-  cfg->no_translation = expect.value("no_translation", false);
+  cfg->no_translation = bool_at(expect, "no_translation", false);
 
   if (cfg->no_translation && !cfg->responder)
     errors.add("/expect/no_translation", "only a responder can tell what source it saw; set \"responder\": true");

@@ -1,8 +1,8 @@
 #include "probes/tls/options.hpp"
 
+#include "core/check_values.hpp"
 #include "net/chain_check.hpp"
 
-#include <algorithm>
 
 namespace edgeprobe {
 
@@ -10,13 +10,10 @@ namespace {
 
 const std::vector<std::string_view> version_choices{"1.0", "1.1", "1.2", "1.3"};
 
-std::optional<int> read_version(const nlohmann::json& expect_or_check, const char* key, std::string pointer,
-                                config_errors& errors) {
-  if (!expect_or_check.contains(key)) return std::nullopt;
-  const auto& v = expect_or_check[key];
-  if (auto version = v.is_string() ? parse_tls_version(v.get<std::string>()) : std::nullopt) return version;
-  errors.add(std::move(pointer), "expected a TLS version: 1.0, 1.1, 1.2 or 1.3");
-  return std::nullopt;
+// A version the loader has checked against version_choices.
+std::optional<int> version_at(const nlohmann::json& from, const char* key) {
+  if (!from.contains(key)) return std::nullopt;
+  return parse_tls_version(string_at(from, key));
 }
 
 } // namespace
@@ -85,16 +82,11 @@ const probe_options& tls_option_specs() {
 
 std::shared_ptr<const tls_config> parse_tls_config(const nlohmann::json& check, config_errors& errors) {
   auto cfg = std::make_shared<tls_config>();
-  const auto expect = check.contains("expect") && check["expect"].is_object() ? check["expect"]
-                                                                                : nlohmann::json::object();
+  const auto expect = expect_of(check);
   // The connection's keys are the ones every connecting probe shares.
   read_connect_settings(check, cfg->transport);
 
-  auto text = [&](const nlohmann::json& from, const char* key) -> std::optional<std::string> {
-    if (from.contains(key) && from[key].is_string()) return from[key].get<std::string>();
-    return std::nullopt;
-  };
-  cfg->sni = text(check, "sni");
+  cfg->sni = optional_string_at(check, "sni");
   if (check.contains("alpn")) {
     for (const auto& p : check["alpn"]) {
       const auto name = p.get<std::string>();
@@ -102,16 +94,16 @@ std::shared_ptr<const tls_config> parse_tls_config(const nlohmann::json& check, 
       else cfg->client.alpn.push_back(name);
     }
   }
-  if (auto v = read_version(check, "min_version", "/min_version", errors)) cfg->client.min_version = *v;
-  if (auto v = read_version(check, "max_version", "/max_version", errors)) cfg->client.max_version = *v;
+  if (auto v = version_at(check, "min_version")) cfg->client.min_version = *v;
+  if (auto v = version_at(check, "max_version")) cfg->client.max_version = *v;
   if (cfg->client.min_version > cfg->client.max_version)
     errors.add("/min_version", "min_version is above max_version");
-  cfg->client.ciphers = text(check, "ciphers").value_or("");
-  cfg->client.client_cert_file = text(check, "client_cert").value_or("");
-  cfg->client.client_key_file = text(check, "client_key").value_or("");
+  cfg->client.ciphers = string_at(check, "ciphers");
+  cfg->client.client_cert_file = string_at(check, "client_cert");
+  cfg->client.client_key_file = string_at(check, "client_key");
   if (!cfg->client.client_key_file.empty() && cfg->client.client_cert_file.empty())
     errors.add("/client_key", "client_key without client_cert", "add \"client_cert\"");
-  if (check.contains("verify")) cfg->verify = check["verify"].get<bool>();
+  cfg->verify = bool_at(check, "verify", true);
   if (check.contains("starttls")) cfg->starttls = starttls_protocol::smtp;
 
   std::string error;
@@ -123,19 +115,18 @@ std::shared_ptr<const tls_config> parse_tls_config(const nlohmann::json& check, 
                          : "/ciphers";
     errors.add(at, error);
   }
-  cfg->ca_file = text(check, "ca_file").value_or("");
+  cfg->ca_file = string_at(check, "ca_file");
   error.clear();
   if (auto store = load_trust_store(cfg->ca_file, error)) cfg->trust = std::shared_ptr<X509_STORE>(store.release(), X509_STORE_free);
   else errors.add(cfg->ca_file.empty() ? "" : "/ca_file", error);
 
-  if (expect.contains("verified")) cfg->verified = expect["verified"].get<bool>();
-  if (expect.contains("san_includes"))
-    for (const auto& n : expect["san_includes"]) cfg->san_includes.push_back(n.get<std::string>());
-  cfg->subject_cn = text(expect, "subject_cn");
-  cfg->issuer_contains = text(expect, "issuer_contains");
+  cfg->verified = bool_at(expect, "verified", true);
+  if (expect.contains("san_includes")) cfg->san_includes = expect["san_includes"].get<std::vector<std::string>>();
+  cfg->subject_cn = optional_string_at(expect, "subject_cn");
+  cfg->issuer_contains = optional_string_at(expect, "issuer_contains");
   if (expect.contains("min_days_left")) cfg->min_days_left = expect["min_days_left"].get<int>();
   if (expect.contains("warn_days_left")) cfg->warn_days_left = expect["warn_days_left"].get<int>();
-  if (auto v = read_version(expect, "min_version", "/expect/min_version", errors)) cfg->min_version = *v;
+  if (auto v = version_at(expect, "min_version")) cfg->min_version = *v;
   if (expect.contains("client_cert_requested")) cfg->client_cert_requested = expect["client_cert_requested"].get<bool>();
   if (expect.contains("max_client_ca_list_bytes"))
     cfg->max_client_ca_list_bytes = expect["max_client_ca_list_bytes"].get<std::size_t>();

@@ -1,5 +1,7 @@
 #include "probes/turn/options.hpp"
 
+#include "core/check_values.hpp"
+
 namespace edgeprobe {
 
 const probe_options& turn_option_specs() {
@@ -42,16 +44,15 @@ const probe_options& turn_option_specs() {
 std::shared_ptr<const turn_config> parse_turn_config(const nlohmann::json& check, config_errors& errors) {
   auto cfg = std::make_shared<turn_config>();
   read_stun_channel_settings(check, *cfg, errors);
-  const auto empty = nlohmann::json::object();
-  const auto& expect = check.contains("expect") ? check["expect"] : empty;
+  const auto expect = expect_of(check);
 
-  cfg->dialect = check.value("dialect", std::string()) == "ms-turn" ? stun::dialect::ms_turn : stun::dialect::rfc;
-  cfg->username = check.value("username", std::string());
-  cfg->password = check.value("password", std::string());
-  cfg->realm = check.value("realm", std::string());
+  cfg->dialect = string_at(check, "dialect") == "ms-turn" ? stun::dialect::ms_turn : stun::dialect::rfc;
+  cfg->username = string_at(check, "username");
+  cfg->password = string_at(check, "password");
+  cfg->realm = string_at(check, "realm");
   if (check.contains("lifetime")) cfg->lifetime = check["lifetime"].get<std::uint32_t>();
-  cfg->release = check.value("release", true);
-  if (check.contains("requested_family")) cfg->requested_family = check["requested_family"] == "ipv6" ? 2 : 1;
+  cfg->release = bool_at(check, "release", true);
+  if (check.contains("requested_family")) cfg->requested_family = string_at(check, "requested_family") == "ipv6" ? 2 : 1;
   if (!cfg->username.empty() && !check.contains("password"))
     errors.add("/username", "a username needs a password", "add \"password\" (e.g. \"${env:TURN_PASSWORD}\")");
   if (cfg->username.empty() && check.contains("password"))
@@ -68,7 +69,7 @@ std::shared_ptr<const turn_config> parse_turn_config(const nlohmann::json& check
                "use \"transport\": \"udp\" (port 3478), and a tcp check for the Edge's TCP 443");
   cfg->outcome = cfg->has_credentials() ? turn_outcome::allocated : turn_outcome::reachable;
   if (expect.contains("outcome")) {
-    cfg->outcome = expect["outcome"] == "allocated" ? turn_outcome::allocated : turn_outcome::reachable;
+    cfg->outcome = string_at(expect, "outcome") == "allocated" ? turn_outcome::allocated : turn_outcome::reachable;
     if (cfg->outcome == turn_outcome::allocated && !cfg->has_credentials())
       errors.add("/expect/outcome", "outcome \"allocated\" needs credentials",
                  "add \"username\" and \"password\", or expect \"reachable\"");

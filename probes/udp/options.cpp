@@ -1,35 +1,10 @@
 #include "probes/udp/options.hpp"
 
-#include <algorithm>
-#include <cctype>
-#include <stdexcept>
-#include <type_traits>
+#include "core/check_values.hpp"
 
 namespace edgeprobe {
 
-namespace {
-
 using json = nlohmann::json;
-
-// The value of `key` when it has type T exactly (nlohmann would turn true into 1).
-template <class T> std::optional<T> typed(const json& object, const char* key, const std::string& pointer,
-                                          config_errors& errors) {
-  if (!object.contains(key)) return std::nullopt;
-  const json& value = object[key];
-  bool right = false;
-  if constexpr (std::is_same_v<T, bool>) right = value.is_boolean();
-  else if constexpr (std::is_same_v<T, std::int64_t>) right = value.is_number_integer();
-  else right = value.is_string();
-  if (!right) {
-    errors.add(pointer + "/" + key, std::is_same_v<T, bool> ? "expected true or false"
-                                    : std::is_same_v<T, std::int64_t> ? "expected a whole number"
-                                                             : "expected a string");
-    return std::nullopt;
-  }
-  return value.get<T>();
-}
-
-} // namespace
 
 const probe_options& udp_option_spec() {
   static const probe_options spec{
@@ -64,39 +39,28 @@ const probe_options& udp_option_spec() {
   return spec;
 }
 
+// The loader has checked every key's type and range against the specs above;
+// what is left here is the bytes and patterns, and how the keys combine.
 std::shared_ptr<const udp_config> parse_udp_config(const json& check, config_errors& errors) {
   auto config = std::make_shared<udp_config>();
   if (check.contains("send"))
     if (auto bytes = parse_bytes(check["send"], "/send", errors)) config->payload = std::move(*bytes);
-  if (auto port = typed<std::int64_t>(check, "source_port", "", errors)) {
-    if (*port < 1 || *port > 65535) errors.add("/source_port", "must be a port number, 1 to 65535");
-    else config->source_port = static_cast<std::uint16_t>(*port);
-  }
-  if (auto count = typed<std::int64_t>(check, "retransmissions", "", errors)) {
-    if (*count < 0 || *count > 10) errors.add("/retransmissions", "must be 0 to 10");
-    else config->retransmissions = static_cast<int>(*count);
-  }
-  if (auto responder = typed<bool>(check, "responder", "", errors)) config->responder = *responder;
+  if (check.contains("source_port")) config->source_port = check["source_port"].get<std::uint16_t>();
+  if (check.contains("retransmissions")) config->retransmissions = check["retransmissions"].get<int>();
+  config->responder = bool_at(check, "responder", false);
 
-  if (!check.contains("expect")) return config;
-  const json& expect = check["expect"];
-  if (!expect.is_object()) {
-    errors.add("/expect", "expected an object");
-    return config;
-  }
-  if (auto state = typed<std::string>(expect, "state", "/expect", errors)) {
-    if (*state == "open") config->state = udp_state::open;
-    else if (*state == "closed") config->state = udp_state::closed;
-    else if (*state == "filtered") config->state = udp_state::filtered;
-    else if (*state == "not_open") config->state = udp_state::not_open;
-    else errors.add("/expect/state", "must be open, closed, filtered or not_open");
-  }
+  const auto expect = expect_of(check);
+  const auto state = string_at(expect, "state");
+  config->state = state == "closed"     ? udp_state::closed
+                  : state == "filtered" ? udp_state::filtered
+                  : state == "not_open" ? udp_state::not_open
+                                        : udp_state::open;
   if (expect.contains("reply")) {
     config->reply = parse_pattern(expect["reply"], "/expect/reply", errors);
     if (config->state != udp_state::open)
       errors.add("/expect/reply", "a reply can only be expected with expect.state open");
   }
-  if (auto strict = typed<bool>(expect, "no_translation", "/expect", errors)) config->no_translation = *strict;
+  config->no_translation = bool_at(expect, "no_translation", false);
   return config;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 
 namespace edgeprobe {
@@ -16,6 +17,12 @@ inline nlohmann::json expect_of(const nlohmann::json& check) {
 // A string value, or "" when the key is absent.
 inline std::string string_at(const nlohmann::json& from, const char* key) {
   return from.contains(key) && from[key].is_string() ? from[key].get<std::string>() : std::string{};
+}
+
+// A string value, or nullopt when the key is absent ("" is a value: `sni: ""`).
+inline std::optional<std::string> optional_string_at(const nlohmann::json& from, const char* key) {
+  if (from.contains(key) && from[key].is_string()) return from[key].get<std::string>();
+  return std::nullopt;
 }
 
 // A boolean value, or `fallback` when the key is absent.

@@ -1,6 +1,7 @@
 // The udp probe's configuration: defaults, bytes and patterns, and every
 // semantic error configure() must report.
 #include "core/registry.hpp"
+#include "core/suite_loader.hpp"
 #include "probes/modules.hpp"
 #include "probes/udp/options.hpp"
 
@@ -60,15 +61,9 @@ TEST_CASE("udp options: semantic errors are reported with their pointers") {
       {{{"send", {{"hex", "abc"}}}}, "/send/hex"},
       {{{"send", {{"text", "a"}, {"hex", "61"}}}}, "/send"},
       {{{"send", "plain string"}}, "/send"},
-      {{{"source_port", 0}}, "/source_port"},
-      {{{"source_port", true}}, "/source_port"},
-      {{{"retransmissions", 11}}, "/retransmissions"},
-      {{{"responder", "yes"}}, "/responder"},
-      {{{"expect", {{"state", "half_open"}}}}, "/expect/state"},
       {{{"expect", {{"reply", "(unclosed"}}}}, "/expect/reply"},
       {{{"expect", {{"reply", {{"hex", "zz"}}}}}}, "/expect/reply/hex"},
       {{{"expect", {{"state", "closed"}, {"reply", "x"}}}}, "/expect/reply"},
-      {{{"expect", {{"no_translation", 1}}}}, "/expect/no_translation"},
   };
   for (const auto& [check, pointer] : cases) {
     CAPTURE(check.dump());
@@ -76,6 +71,28 @@ TEST_CASE("udp options: semantic errors are reported with their pointers") {
     parse_udp_config(check, errors);
     REQUIRE(errors.pointers.size() == 1);
     CHECK(errors.pointers.front() == pointer);
+  }
+}
+
+// configure() relies on the loader for types and ranges (the specs say them):
+// a wrong one is the loader's error, at its pointer, and never reaches it.
+TEST_CASE("udp options: wrong types and ranges are the loader's errors, with their pointers") {
+  const std::vector<std::pair<json, std::string>> cases = {
+      {{{"source_port", 0}}, "/source_port"},
+      {{{"source_port", true}}, "/source_port"},
+      {{{"retransmissions", 11}}, "/retransmissions"},
+      {{{"responder", "yes"}}, "/responder"},
+      {{{"expect", {{"state", "half_open"}}}}, "/expect/state"},
+      {{{"expect", {{"no_translation", 1}}}}, "/expect/no_translation"},
+  };
+  for (const auto& [options, pointer] : cases) {
+    CAPTURE(options.dump());
+    json check = {{"name", "c"}, {"probe", "udp"}, {"target", "127.0.0.1:9"}};
+    check.update(options);
+    const json suite = {{"suite", "t"}, {"checks", json::array({check})}};
+    const auto loaded = load_suite_text(suite.dump(), "t.json", ".", {.probes = builtin_probes()});
+    REQUIRE(loaded.errors.size() == 1);
+    CHECK(loaded.errors.front().pointer == "/checks/0" + pointer);
   }
 }
 
