@@ -1,5 +1,7 @@
 #include "core/byte_pattern.hpp"
 
+#include <boost/regex.hpp>
+
 #include <stdexcept>
 
 namespace edgeprobe {
@@ -18,6 +20,10 @@ bool separator(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' 
 constexpr boost::regex::flag_type regex_syntax = boost::regex::perl;
 
 } // namespace
+
+struct byte_pattern::compiled {
+  boost::regex regex;
+};
 
 std::optional<std::string> decode_hex(std::string_view text, std::string& error) {
   std::string out;
@@ -59,7 +65,7 @@ byte_pattern::result byte_pattern::match(std::string_view seen, bool complete) c
   if (regex) {
     bool found = false;
     try {
-      found = boost::regex_search(seen.begin(), seen.end(), *regex);
+      found = boost::regex_search(seen.begin(), seen.end(), regex->regex);
     } catch (const std::runtime_error&) {
       return result::mismatch;
     }
@@ -92,7 +98,7 @@ std::optional<byte_pattern> parse_pattern(const nlohmann::json& value, const std
       errors.add(pointer, error);
       return std::nullopt;
     }
-    p.regex.emplace(p.written, regex_syntax);
+    p.regex = std::make_shared<const byte_pattern::compiled>(byte_pattern::compiled{boost::regex(p.written, regex_syntax)});
     return p;
   }
   if (value.is_object() && value.size() == 1 && value.contains("hex") && value["hex"].is_string()) {

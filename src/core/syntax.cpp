@@ -1,6 +1,12 @@
 #include "core/syntax.hpp"
 
+#include <boost/regex.hpp>
+
 namespace edgeprobe::syntax {
+
+struct pattern::compiled_form {
+  boost::regex regex;
+};
 
 namespace {
 
@@ -18,7 +24,7 @@ std::string head(int n) {
 // builds a locale-aware matcher for all 256 bytes of every bracket), most of a
 // one-check run's start-up.
 pattern compile(std::string text) {
-  boost::regex compiled(text, boost::regex::perl);
+  auto compiled = std::make_shared<const pattern::compiled_form>(pattern::compiled_form{boost::regex(text, boost::regex::perl)});
   return {std::move(text), std::move(compiled)};
 }
 
@@ -156,7 +162,7 @@ const pattern& target(const target_rules& rules) {
 bool matches(const pattern& p, std::string_view text) {
   if (text.size() > max_length) return false;
   try {
-    return boost::regex_match(text.begin(), text.end(), p.compiled);
+    return boost::regex_match(text.begin(), text.end(), p.compiled->regex);
   } catch (const std::runtime_error&) {
     return false; // Boost.Regex gives up on pathological backtracking; these grammars never reach it
   }

@@ -7,18 +7,19 @@
 #pragma once
 #include "core/probe.hpp"
 
-#include <boost/regex.hpp>
-
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace edgeprobe::syntax {
 
-// A grammar's text (for the schema) and its compiled form (for the loader).
+// A grammar's text (for the schema) and its compiled form (for the loader),
+// opaque here so that only syntax.cpp includes <boost/regex.hpp>.
 struct pattern {
+  struct compiled_form;
   std::string text;
-  boost::regex compiled;
+  std::shared_ptr<const compiled_form> compiled;
 };
 
 const pattern& ipv4();

@@ -5,16 +5,16 @@
 #   bash tests/hostile/asan_build.sh [OUT_DIR]      (default /tmp/hostile-asan)
 #
 # Every source of src/ (but the CLI) and probes/ is compiled instrumented, with
-# only the test files the battery needs (not the whole edgeprobe_tests, which
-# takes ~20 min more on 2 cores). JOBS compiles at a time (default 1), nice'd,
+# only the test files the battery needs (not the whole
+# edgeprobe_integration_tests). JOBS compiles at a time (default 1), nice'd,
 # so a build in build/ is not starved. An object is reused when it is newer than
 # its source and every header it included (g++ -MMD lists them). The full
 # alternative, when there is time for it:
 #
 #   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 #     -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer"
-#   ninja -C build-asan edgeprobe_tests
-#   ASAN_OPTIONS=detect_leaks=1 build-asan/edgeprobe_tests -ts=hostile
+#   ninja -C build-asan edgeprobe_integration_tests
+#   ASAN_OPTIONS=detect_leaks=1 build-asan/edgeprobe_integration_tests -ts=hostile
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,21 +24,22 @@ mkdir -p "$OUT/obj"
 FLAGS=(-std=c++20 -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
        -I"$SRC/src" -I"$SRC" -I"$SRC/tests"
        -DEDGEPROBE_VERSION='"0.1.0"' -DEDGEPROBE_SOURCE_DIR="\"$SRC\""
-       -DEDGEPROBE_BINARY="\"$SRC/build/edgeprobe\"" -DBOOST_ASIO_NO_DEPRECATED)
+       -DEDGEPROBE_BINARY="\"$SRC/build/edgeprobe\"" -DBOOST_ASIO_NO_DEPRECATED
+       -DBOOST_ASIO_SEPARATE_COMPILATION -DBOOST_BEAST_SEPARATE_COMPILATION)
 
 # The heavy third-party headers, precompiled once with the same flags (as the
-# CMake build does): it more than halves every compile.
+# CMake build does).
 mkdir -p "$OUT/pch"
-cp "$SRC/src/core/pch.hpp" "$OUT/pch/pch.hpp"
-if [[ ! -e $OUT/pch/pch.hpp.gch || $SRC/src/core/pch.hpp -nt $OUT/pch/pch.hpp.gch ]]; then
-  echo "PCH src/core/pch.hpp"
+cp "$SRC/src/pch.hpp" "$OUT/pch/pch.hpp"
+if [[ ! -e $OUT/pch/pch.hpp.gch || $SRC/src/pch.hpp -nt $OUT/pch/pch.hpp.gch ]]; then
+  echo "PCH src/pch.hpp"
   nice g++ "${FLAGS[@]}" -x c++-header "$OUT/pch/pch.hpp" -o "$OUT/pch/pch.hpp.gch"
 fi
 FLAGS+=(-include "$OUT/pch/pch.hpp")
 
 # The demo suite the library carries inside itself, as CMake generates it.
 cmake -DINPUT="$SRC/suites/demo.json" -DSYMBOL=demo_suite_json -DOUTPUT="$OUT/demo_suite.cpp" \
-      -P "$SRC/src/core/embed_text.cmake"
+      -P "$SRC/cmake/embed_text.cmake"
 
 # The battery's own files first, then the probes it talks through and the
 # library under them, then the rest (ews, reports, serve), which it links but
@@ -50,19 +51,22 @@ mapfile -t SOURCES < <(
   echo tests/integration/hostile_battery_test.cpp
   cd "$SRC"
   for d in probes/dns probes/tcp probes/udp probes/tls probes/http probes/stun probes/turn probes/sqlbrowser \
-           probes/rpc_epm src/net src/core probes/ews src/report src/serve; do
+           probes/rpc_epm src/net src/run src/core src/wire probes/ews src/report src/serve; do
     find "$d" -name '*.cpp' | sort
   done
+  echo probes/modules.cpp
+  echo src/third_party/boost_separate_compilation.cpp
 )
 SOURCES+=("$OUT/demo_suite.cpp")
 
 # PARTIAL_BY=EPOCH_SECONDS: on a busy machine, stop compiling at that time and
-# take what is left uninstrumented from FALLBACK_LIB (default build/libedgeprobe.a).
+# take what is left uninstrumented from FALLBACK_LIBS (default: the layer and
+# probe libraries of build/).
 # ASan still checks every access the instrumented objects make, and LeakSanitizer
 # every allocation (malloc is intercepted process-wide); the script says how many
 # sources were left out.
 PARTIAL_BY=${PARTIAL_BY:-}
-FALLBACK_LIB=${FALLBACK_LIB:-$SRC/build/libedgeprobe.a}
+FALLBACK_LIBS=${FALLBACK_LIBS:-$(ls "$SRC"/build/libedgeprobe_*.a "$SRC"/build/probes/*/libedgeprobe_*.a 2>/dev/null | tr '\n' ' ')}
 JOBS=${JOBS:-1}
 
 # Up to date: the object exists with its dependency list, and nothing listed
@@ -92,9 +96,10 @@ for src in "${SOURCES[@]}"; do
 done
 while [[ $(jobs -rp | wc -l) -gt 0 ]]; do wait -n || failed=$((failed + 1)); done
 [[ $failed -eq 0 ]] || { echo "asan_build: $failed compiles failed" >&2; exit 1; }
-echo "instrumented: $compiled sources; left to $FALLBACK_LIB uninstrumented: $skipped"
+echo "instrumented: $compiled sources; left to $FALLBACK_LIBS uninstrumented: $skipped"
 EXTRA_LIBS=()
-[[ $skipped -gt 0 ]] && EXTRA_LIBS=("$FALLBACK_LIB")
+# shellcheck disable=SC2206 # a list of paths without spaces
+[[ $skipped -gt 0 ]] && EXTRA_LIBS=(-Wl,--start-group $FALLBACK_LIBS -Wl,--end-group)
 
 echo "LINK $OUT/edgeprobe_tests_asan"
 nice g++ -fsanitize=address,undefined "$OUT"/obj/*.o "${EXTRA_LIBS[@]}" -lssl -lcrypto -lcares -lpugixml -lcrypt -lpthread \

@@ -10,7 +10,7 @@
 // MESSAGE output, and, as Markdown, to the file named by
 // EDGEPROBE_HOSTILE_TABLE when that is set:
 //
-//   EDGEPROBE_HOSTILE_TABLE=hostile.md build/edgeprobe_tests -ts=hostile -s
+//   EDGEPROBE_HOSTILE_TABLE=hostile.md build/edgeprobe_integration_tests -ts=hostile -s
 //
 // Under AddressSanitizer and LeakSanitizer: tests/hostile/asan_build.sh.
 #include "probes/sqlbrowser/ssrp.hpp"
