@@ -8,6 +8,7 @@
 #include "net/tls_context.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 
 #include <cstdint>
@@ -28,11 +29,12 @@ public:
 
   virtual net::any_io_executor executor() = 0;
 
-  // Keeps a started responder until the host stops, then calls its stop().
-  template <class Responder> Responder& adopt(std::unique_ptr<Responder> responder) {
+  // Starts a responder and keeps it until the host stops, then calls its stop().
+  template <class Responder> Responder& start(std::unique_ptr<Responder> responder) {
     Responder& r = *responder;
     std::shared_ptr<Responder> kept = std::move(responder);
     keep(kept, [kept] { kept->stop(); });
+    r.start();
     return r;
   }
 
@@ -76,9 +78,21 @@ struct listen_setting {
 };
 
 // The responders `edgeprobe demo` starts for its suite (suites/demo.json), on
-// 127.0.0.1 (and 127.0.0.2 where a check needs two addresses). Returns the
+// demo_address() (and 127.0.0.2 where a check needs two addresses). Returns the
 // suite variables that name them ("tcp_port": "40123").
-using demo_starter = std::function<std::map<std::string, std::string>(responder_site&)>;
+using demo_vars = std::map<std::string, std::string>;
+using demo_starter = std::function<demo_vars(responder_site&)>;
+
+inline net::ip::address demo_address() { return net::ip::make_address_v4("127.0.0.1"); }
+
+// A port on `address` that nothing listens on right now (bound, then
+// released): what the demo's "must be closed" checks point at. Protocol is
+// net::ip::tcp or net::ip::udp.
+template <class Protocol> std::uint16_t unused_port(const net::ip::address& address) {
+  net::io_context io;
+  typename Protocol::socket socket(io, typename Protocol::endpoint(address, 0));
+  return socket.local_endpoint().port();
+}
 
 struct probe_module {
   std::function<std::unique_ptr<probe>()> make_probe;

@@ -16,9 +16,8 @@ net::ip::tcp::endpoint start_one(responder_site& site, const net::ip::address& a
                                  std::vector<ews_mailbox> mailboxes) {
   ews_responder_options options;
   options.mailboxes = std::move(mailboxes); // ews_url stays empty: built from the Host the client asked
-  auto& r = site.adopt(std::make_unique<tls_responder>(site.executor(), net::ip::tcp::endpoint(address, port),
+  auto& r = site.start(std::make_unique<tls_responder>(site.executor(), net::ip::tcp::endpoint(address, port),
                                                        ews_https_options(std::move(options), site.tls())));
-  r.start();
   return r.local_endpoint();
 }
 
@@ -36,8 +35,8 @@ std::vector<std::string> start(responder_site& site, const net::ip::address& add
 }
 
 // The demo's own mailbox: its password is the responder's, printed in suites/demo.json on purpose.
-std::map<std::string, std::string> demo(responder_site& site) {
-  const auto at = start_one(site, net::ip::make_address("127.0.0.1"), 0,
+demo_vars demo(responder_site& site) {
+  const auto at = start_one(site, demo_address(), 0,
                             {{"demo@demo.edgeprobe.test", "DEMO\\demo", "demo-Passw0rd", "Demo User"}});
   return {{"ews_port", std::to_string(at.port())}};
 }

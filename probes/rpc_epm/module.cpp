@@ -27,16 +27,14 @@ started_mapper start_mapper(responder_site& site, const net::ip::address& addres
   for (const auto& spec : interfaces) {
     const auto* known = dcerpc::find_interface(spec.name);
     const auto uuid = dcerpc::parse_uuid(spec.name);
-    auto& service = site.adopt(std::make_unique<tcp_responder>(site.executor(), tcp::endpoint(address, spec.port)));
-    service.start();
+    auto& service = site.start(std::make_unique<tcp_responder>(site.executor(), tcp::endpoint(address, spec.port)));
     out.services.push_back(service.local_endpoint());
     options.registrations.push_back({known ? known->id : dcerpc::syntax_id{*uuid, 1, 0},
                                      service.local_endpoint().port(),
                                      known ? std::string(known->description) : spec.name});
   }
-  auto& mapper = site.adopt(std::make_unique<tcp_responder>(site.executor(), tcp::endpoint(address, port),
+  auto& mapper = site.start(std::make_unique<tcp_responder>(site.executor(), tcp::endpoint(address, port),
                                                             epm_responder_tcp_options(std::move(options))));
-  mapper.start();
   out.mapper = mapper.local_endpoint();
   return out;
 }
@@ -69,9 +67,9 @@ std::vector<std::string> start(responder_site& site, const net::ip::address& add
   return lines;
 }
 
-std::map<std::string, std::string> demo(responder_site& site) {
+demo_vars demo(responder_site& site) {
   const auto started =
-      start_mapper(site, net::ip::make_address("127.0.0.1"), 0, {{"emsmdb"}, {"nspi"}, {"rfr"}}, "");
+      start_mapper(site, demo_address(), 0, {{"emsmdb"}, {"nspi"}, {"rfr"}}, "");
   return {{"epm_port", std::to_string(started.mapper.port())}};
 }
 

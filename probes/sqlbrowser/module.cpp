@@ -34,10 +34,9 @@ started_browser start_browser(responder_site& site, const net::ip::address& addr
   sqlbrowser_responder_options options;
   options.reply_from = reply_from;
   for (const auto& spec : instances) {
-    auto& sql = site.adopt(std::make_unique<tcp_responder>(
+    auto& sql = site.start(std::make_unique<tcp_responder>(
         site.executor(), net::ip::tcp::endpoint(address, spec.port),
         sql_prelogin_responder_options({{15, 0, 2000, 0}, spec.name})));
-    sql.start();
     out.instances.push_back(sql.local_endpoint());
     ssrp::instance record;
     record.server_name = server;
@@ -48,9 +47,8 @@ started_browser start_browser(responder_site& site, const net::ip::address& addr
     record.np = "\\\\" + server + "\\pipe\\MSSQL$" + spec.name + "\\sql\\query";
     options.instances.push_back(std::move(record));
   }
-  auto& browser = site.adopt(std::make_unique<sqlbrowser_responder>(
+  auto& browser = site.start(std::make_unique<sqlbrowser_responder>(
       site.executor(), net::ip::udp::endpoint(address, port), std::move(options)));
-  browser.start();
   out.browser = browser.local_endpoint();
   return out;
 }
@@ -83,8 +81,8 @@ std::vector<std::string> start(responder_site& site, const net::ip::address& add
   return lines;
 }
 
-std::map<std::string, std::string> demo(responder_site& site) {
-  const auto started = start_browser(site, net::ip::make_address("127.0.0.1"), 0, {{"SALES"}, {"HR"}}, std::nullopt);
+demo_vars demo(responder_site& site) {
+  const auto started = start_browser(site, demo_address(), 0, {{"SALES"}, {"HR"}}, std::nullopt);
   return {{"sqlbrowser_port", std::to_string(started.browser.port())}};
 }
 

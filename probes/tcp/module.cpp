@@ -5,8 +5,6 @@
 #include "probes/module.hpp"
 #include "probes/tcp/tcp_probe.hpp"
 
-#include <boost/asio/io_context.hpp>
-
 namespace edgeprobe {
 
 namespace {
@@ -30,35 +28,23 @@ std::uint16_t start_on_same_port(responder_site& site, const std::vector<net::ip
       if (attempt == attempts) throw;
       continue;
     }
-    for (auto& r : bound) site.adopt(std::move(r)).start();
+    for (auto& r : bound) site.start(std::move(r));
     return port;
   }
-}
-
-// A port on `address` that nothing listens on right now (bound, then
-// released): what the demo's "must be closed" check points at.
-std::uint16_t unused_port(const net::ip::address& address) {
-  net::io_context io;
-  tcp::acceptor socket(io, {address, 0});
-  return socket.local_endpoint().port();
-}
-
-std::vector<std::string> start(responder_site& site, const net::ip::address& address, std::uint16_t port) {
-  auto& r = site.adopt(std::make_unique<tcp_responder>(site.executor(), tcp::endpoint(address, port)));
-  r.start();
-  return {"tcp " + endpoint_text(r.local_endpoint()) + " (greeting, then echo)"};
-}
-
-std::map<std::string, std::string> demo(responder_site& site) {
-  const auto first = net::ip::make_address("127.0.0.1");
-  const auto second = net::ip::make_address("127.0.0.2");
-  return {{"tcp_port", std::to_string(start_on_same_port(site, {first, second}))},
-          {"closed_tcp_port", std::to_string(unused_port(first))}};
 }
 
 } // namespace
 
 probe_module tcp_module() {
+  auto start = [](responder_site& site, const net::ip::address& address, std::uint16_t port) {
+    auto& r = site.start(std::make_unique<tcp_responder>(site.executor(), tcp::endpoint(address, port)));
+    return std::vector<std::string>{"tcp " + endpoint_text(r.local_endpoint()) + " (greeting, then echo)"};
+  };
+  auto demo = [](responder_site& site) {
+    const auto second = net::ip::make_address("127.0.0.2");
+    return demo_vars{{"tcp_port", std::to_string(start_on_same_port(site, {demo_address(), second}))},
+                     {"closed_tcp_port", std::to_string(unused_port<tcp>(demo_address()))}};
+  };
   return {.make_probe = make_tcp_probe,
           .listen = {{"tcp", "TCP ports: 443,5061 or 50000-50010", 0, start}},
           .demo = demo};

@@ -11,9 +11,8 @@ namespace {
 
 net::ip::tcp::endpoint start_one(responder_site& site, const net::ip::address& address, std::uint16_t port,
                                  tls_responder_options options) {
-  auto& r = site.adopt(
+  auto& r = site.start(
       std::make_unique<tls_responder>(site.executor(), net::ip::tcp::endpoint(address, port), std::move(options)));
-  r.start();
   return r.local_endpoint();
 }
 
@@ -35,8 +34,8 @@ std::vector<std::string> start_smtp(responder_site& site, const net::ip::address
 
 // Plain, asking for a client certificate (naming the demo's root), and behind
 // SMTP STARTTLS.
-std::map<std::string, std::string> demo(responder_site& site) {
-  const auto first = net::ip::make_address("127.0.0.1");
+demo_vars demo(responder_site& site) {
+  const auto first = demo_address();
   tls_responder_options plain;
   plain.tls = site.tls();
   auto mutual = plain;
