@@ -1,4 +1,4 @@
-// The dns probe (see probes/dns/README.md).
+// The dns probe (see docs/probes/dns.md).
 #pragma once
 #include "core/probe.hpp"
 

@@ -51,7 +51,7 @@ const probe_options& epm_option_specs() {
           {
               {"interface", option_kind::string,
                "The RPC interface to look up (ept_map): a UUID, or a known name — samr, lsarpc, netlogon, drsuapi, "
-               "srvsvc, winreg, spoolss, emsmdb/mapi, nspi, rfr, … (the list is in probes/rpc_epm/README.md)."},
+               "srvsvc, winreg, spoolss, emsmdb/mapi, nspi, rfr, … (the list: `edgeprobe probes rpc-epm`, docs/probes/rpc-epm.md)."},
               {"version", option_kind::string,
                "The interface version \"major.minor\" (default: the known interface's, else 1.0)."},
               {"list", option_kind::boolean,

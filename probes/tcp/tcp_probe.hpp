@@ -1,4 +1,4 @@
-// The tcp probe (see probes/tcp/README.md).
+// The tcp probe (see docs/probes/tcp.md).
 #pragma once
 #include "core/probe.hpp"
 

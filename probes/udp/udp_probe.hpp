@@ -1,4 +1,4 @@
-// The udp probe (see probes/udp/README.md).
+// The udp probe (see docs/probes/udp.md).
 #pragma once
 #include "core/probe.hpp"
 

@@ -1,6 +1,6 @@
 // THE closed list of reason codes: identifier, stable dotted code, and the hint
 // shown under a result — what an experienced network engineer would check next.
-// Add a code here (and to the README's table) or nowhere; tests assert on codes.
+// Add a code here (and to docs/results.md's table) or nowhere; tests assert on codes.
 // X(identifier, "code", "hint")
 #pragma once
 

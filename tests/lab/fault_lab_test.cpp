@@ -50,7 +50,7 @@ json& first_address(json& result) {
   return result["addresses"][0];
 }
 
-// The whole table. "story" comments tie rows to protocol-notes.md's "Seeds' stories".
+// The whole table. "story" comments tie rows to the field stories the project grew from.
 std::vector<scenario> table() {
   return {
       // --- DNS (unbound at 10.66.2.10) ---
