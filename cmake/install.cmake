@@ -17,7 +17,8 @@ add_custom_command(
   COMMAND gzip -9nf -k ${GENERATED_DOC_DIR}/edgeprobe.1
   COMMAND bash ${PROJECT_SOURCE_DIR}/cmake/make_completion.sh $<TARGET_FILE:edgeprobe>
           ${GENERATED_DOC_DIR}/edgeprobe.bash-completion
-  COMMAND sh -c "gzip -9n -c '${PROJECT_SOURCE_DIR}/cmake/debian/changelog' > '${GENERATED_DOC_DIR}/changelog.gz'"
+  COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_SOURCE_DIR}/cmake/debian/changelog ${GENERATED_DOC_DIR}/changelog
+  COMMAND gzip -9nf ${GENERATED_DOC_DIR}/changelog
   DEPENDS edgeprobe ${PROJECT_SOURCE_DIR}/cmake/make_manpage.sh ${PROJECT_SOURCE_DIR}/cmake/make_completion.sh
           ${PROJECT_SOURCE_DIR}/cmake/debian/changelog
   COMMENT "Man page and bash completion from edgeprobe's own help")
@@ -41,8 +42,9 @@ set(CPACK_PACKAGE_NAME edgeprobe)
 set(CPACK_PACKAGE_VENDOR "edgeprobe developers")
 set(CPACK_PACKAGE_CONTACT "edgeprobe developers <maintainers@edgeprobe.org>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "active connectivity checks that name the real cause")
+# The extended description; CPack puts the summary above it as the synopsis.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "active connectivity checks that name the real cause\n edgeprobe checks DNS, TCP, UDP, TLS, STUN/TURN, the SQL Server Browser, the\n MS-RPC endpoint mapper, HTTP and Exchange EWS from suite files or the command\n line, and says why a check failed: a refused port, a silent drop, an ICMP\n reject from a named router, an expired or incomplete certificate chain.")
+    "edgeprobe checks DNS, TCP, UDP, TLS, STUN/TURN, the SQL Server Browser, the\nMS-RPC endpoint mapper, HTTP and Exchange EWS from suite files or the command\nline, and says why a check failed: a refused port, a silent drop, an ICMP\nreject from a named router, an expired or incomplete certificate chain.")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)                 # edgeprobe_0.1.0_amd64.deb
