@@ -126,13 +126,7 @@ private:
     const net::ip::tcp::endpoint remote(address, url.port);
     const auto served_by = endpoint_text(remote);
     record["address"] = served_by;
-    connect_report r;
-    {
-      auto phase = ctx_.phases.begin("connect");
-      r = co_await connect_with_diagnostics(ctx_.executor, remote, {tls_.transport.source_address, 0, ctx_.deadline});
-    }
-    record["connection"] = r.details();
-    judge_connect(r, tls_.transport, v_);
+    auto r = co_await connect_and_judge(ctx_, remote, tls_.transport, v_, record);
     if (!r.connected()) co_return std::nullopt;
 
     http_connection connection(std::move(*r.socket), url.tls ? tls_.context.get() : nullptr);

@@ -231,13 +231,7 @@ public:
     verdict v;
     const tcp::endpoint remote(*ctx.address, ctx.port);
     const auto target = endpoint_text(remote);
-    connect_report r;
-    {
-      auto phase = ctx.phases.begin("connect");
-      r = co_await connect_with_diagnostics(ctx.executor, remote, {std::nullopt, 0, ctx.deadline});
-    }
-    v.details["connection"] = r.details();
-    judge_connect(r, connect_settings{}, v);
+    auto r = co_await connect_and_judge(ctx, remote, connect_settings{}, v, v.details);
     if (!r.connected()) co_return v;
 
     epm_connection connection(*r.socket, ctx.deadline);

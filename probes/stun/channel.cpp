@@ -226,13 +226,7 @@ net::awaitable<std::unique_ptr<stun_channel>> open_stun_channel(probe_context& c
     co_return std::make_unique<udp_channel>(ctx.executor, udp::endpoint(*ctx.address, ctx.port));
 
   const tcp::endpoint remote(*ctx.address, ctx.port);
-  connect_report r;
-  {
-    auto phase = ctx.phases.begin("connect");
-    r = co_await connect_with_diagnostics(ctx.executor, remote, {std::nullopt, 0, ctx.deadline});
-  }
-  v.details["connection"] = r.details();
-  judge_connect(r, connect_settings{}, v);
+  auto r = co_await connect_and_judge(ctx, remote, connect_settings{}, v, v.details);
   if (!r.connected()) co_return nullptr;
 
   auto channel = std::make_unique<stream_channel>(std::move(*r.socket), cfg.tls_context);

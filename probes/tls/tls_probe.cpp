@@ -38,14 +38,7 @@ public:
     const net::ip::tcp::endpoint remote(*ctx.address, ctx.port);
     const std::string served_by = endpoint_text(remote);
 
-    connect_report r;
-    {
-      auto phase = ctx.phases.begin("connect");
-      r = co_await connect_with_diagnostics(ctx.executor, remote,
-                                            {cfg.transport.source_address, 0, ctx.deadline});
-    }
-    v.details["connection"] = r.details();
-    judge_connect(r, cfg.transport, v);
+    auto r = co_await connect_and_judge(ctx, remote, cfg.transport, v, v.details);
     if (!r.connected()) co_return v;
 
     if (cfg.starttls == starttls_protocol::smtp) {

@@ -102,4 +102,16 @@ void judge_connect(const connect_report& r, const connect_settings& cfg, verdict
   }
 }
 
+net::awaitable<connect_report> connect_and_judge(probe_context& ctx, const net::ip::tcp::endpoint& remote,
+                                                 const connect_settings& cfg, verdict& v, nlohmann::json& details) {
+  connect_report r;
+  {
+    auto phase = ctx.phases.begin("connect");
+    r = co_await connect_with_diagnostics(ctx.executor, remote, {cfg.source_address, 0, ctx.deadline});
+  }
+  details["connection"] = r.details();
+  judge_connect(r, cfg, v);
+  co_return r;
+}
+
 } // namespace edgeprobe
