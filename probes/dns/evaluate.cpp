@@ -1,6 +1,7 @@
 #include "probes/dns/evaluate.hpp"
 
 #include "wire/dns/codec.hpp"
+#include "wire/ascii.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
@@ -17,7 +18,7 @@ namespace {
 std::string comparable(std::string text) {
   boost::system::error_code ec;
   if (auto a = boost::asio::ip::make_address(text, ec); !ec) return a.to_string();
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  text = lower_ascii(text);
   if (text.size() > 1 && text.back() == '.') text.pop_back();
   return text;
 }

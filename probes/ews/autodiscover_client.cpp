@@ -3,6 +3,7 @@
 #include "net/resolver.hpp"
 #include "probes/ews/autodiscover_xml.hpp"
 #include "probes/http/fetch.hpp"
+#include "wire/ascii.hpp"
 #include "wire/dns/codec.hpp"
 
 #include <algorithm>
@@ -14,12 +15,7 @@ namespace {
 constexpr std::string_view pox_path = "/autodiscover/autodiscover.xml";
 constexpr std::string_view soap_path = "/autodiscover/autodiscover.svc";
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::string domain_of(const std::string& email) { return lower(email.substr(email.find('@') + 1)); }
+std::string domain_of(const std::string& email) { return lower_ascii(email.substr(email.find('@') + 1)); }
 
 // What one candidate ended with.
 struct candidate_end {

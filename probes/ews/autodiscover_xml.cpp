@@ -5,6 +5,8 @@
 // the namespace URIs (http:// and https://).
 #include "probes/ews/autodiscover_xml.hpp"
 
+#include "wire/ascii.hpp"
+
 #include <array>
 
 namespace edgeprobe::autodiscover {
@@ -108,7 +110,7 @@ parsed<pox_response> read_error(pugi::xml_node error) {
 int protocol_rank(std::string_view type) {
   constexpr std::array<std::string_view, 3> preferred{"EXCH", "EXPR", "WEB"};
   for (std::size_t i = 0; i < preferred.size(); ++i)
-    if (xml::equal_ignoring_case(type, preferred[i])) return static_cast<int>(i);
+    if (iequals_ascii(type, preferred[i])) return static_cast<int>(i);
   return static_cast<int>(preferred.size());
 }
 
@@ -137,7 +139,7 @@ std::string fault_summary(pugi::xml_node fault) {
 
 // RedirectTarget with i:nil="true" is the schema's way of saying "none".
 std::string read_redirect_target(pugi::xml_node target, field_reader& read) {
-  if (xml::equal_ignoring_case(xml::attribute(target, "nil").value(), "true")) return {};
+  if (iequals_ascii(xml::attribute(target, "nil").value(), "true")) return {};
   return read.identifier(target);
 }
 
@@ -152,7 +154,7 @@ std::string read_user_settings(pugi::xml_node user_settings, soap_response& r, f
 }
 
 bool is_redirect(std::string_view code) {
-  return xml::equal_ignoring_case(code, "RedirectAddress") || xml::equal_ignoring_case(code, "RedirectUrl");
+  return iequals_ascii(code, "RedirectAddress") || iequals_ascii(code, "RedirectUrl");
 }
 
 } // namespace
@@ -218,10 +220,10 @@ parsed<pox_response> parse_pox_response(std::string_view body) {
   const pugi::xml_node action = xml::child(account, "Action");
   if (!action) return xml::failure<pox_response>(missing("Action", account));
   const std::string value = xml::message_text(action);
-  if (xml::equal_ignoring_case(value, "settings")) return read_settings(response, account);
-  if (xml::equal_ignoring_case(value, "redirectAddr"))
+  if (iequals_ascii(value, "settings")) return read_settings(response, account);
+  if (iequals_ascii(value, "redirectAddr"))
     return read_redirect(account, pox_response::kind::redirect_addr, "RedirectAddr");
-  if (xml::equal_ignoring_case(value, "redirectUrl"))
+  if (iequals_ascii(value, "redirectUrl"))
     return read_redirect(account, pox_response::kind::redirect_url, "RedirectUrl");
   return xml::failure<pox_response>("Action is '" + value.substr(0, 64) + "', not settings, redirectAddr or redirectUrl");
 }

@@ -20,7 +20,6 @@
 
 namespace edgeprobe::autodiscover {
 
-using xml::parse_error;
 using xml::parsed;
 
 // [MS-OXDSCLI] 2.2.3 / 2.2.4: the request namespace, the response root's, and

@@ -4,6 +4,8 @@
 // types, and clients differ again.
 #include "probes/ews/ews_soap.hpp"
 
+#include "wire/ascii.hpp"
+
 #include <array>
 #include <charconv>
 
@@ -110,7 +112,7 @@ parsed<response> read_response_message(pugi::xml_node body, response r) {
   return xml::success(std::move(r));
 }
 
-bool is_success(const response& r) { return xml::equal_ignoring_case(r.response_class, "Success"); }
+bool is_success(const response& r) { return iequals_ascii(r.response_class, "Success"); }
 
 // The fields every response message carries ([MS-OXWSCDATA] ResponseMessageType order).
 void append_status(pugi::xml_node message, const response& r, const char* prefix) {

@@ -17,7 +17,6 @@
 
 namespace edgeprobe::ews {
 
-using xml::parse_error;
 using xml::parsed;
 
 inline constexpr std::string_view soap_envelope_namespace = "http://schemas.xmlsoap.org/soap/envelope/";

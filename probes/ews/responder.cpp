@@ -47,20 +47,6 @@ constexpr std::string_view xml_content_type = "text/xml; charset=utf-8";
 
 // ---- small text helpers ----------------------------------------------------
 
-bool same_text(std::string_view a, std::string_view b) { return iequals_ascii(a, b); }
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 // "https://host:port/path" -> "host" (what a Protocol's Server names).
 std::string host_of(std::string_view url) {
   const auto scheme_end = url.find("://");
@@ -75,7 +61,7 @@ std::string host_of(std::string_view url) {
 // characters is not used (it would end up inside the answer).
 std::string ews_url_for(const ews_http_request& request, const ews_responder_options& o) {
   if (!o.ews_url.empty()) return o.ews_url;
-  const std::string host = std::string(trimmed(request.header("Host").value_or("")));
+  const std::string host = std::string(trim_ows(request.header("Host").value_or("")));
   const bool usable = !host.empty() && host.size() <= 255 && std::all_of(host.begin(), host.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
   });
@@ -128,9 +114,9 @@ enum class route { none, pox, soap, ews };
 // IIS matches paths without regard to case; the query string plays no part.
 route route_of(std::string_view target) {
   const std::string_view path = target.substr(0, target.find('?'));
-  if (same_text(path, "/autodiscover/autodiscover.xml")) return route::pox;
-  if (same_text(path, "/autodiscover/autodiscover.svc")) return route::soap;
-  if (same_text(path, "/ews/exchange.asmx")) return route::ews;
+  if (iequals_ascii(path, "/autodiscover/autodiscover.xml")) return route::pox;
+  if (iequals_ascii(path, "/autodiscover/autodiscover.svc")) return route::soap;
+  if (iequals_ascii(path, "/ews/exchange.asmx")) return route::ews;
   return route::none;
 }
 
@@ -138,7 +124,7 @@ route route_of(std::string_view target) {
 
 const ews_mailbox* mailbox_by_email(std::string_view email, const ews_responder_options& o) {
   for (const auto& m : o.mailboxes)
-    if (same_text(m.email, email)) return &m;
+    if (iequals_ascii(m.email, email)) return &m;
   return nullptr;
 }
 
@@ -159,12 +145,12 @@ login_name split_login(std::string_view login) {
 // (NetBIOS or DNS) domain; the mailbox's address works as a UPN login.
 bool login_matches(const ews_mailbox& m, std::string_view name, std::string_view domain, const ews_responder_options& o) {
   const login_name own = split_login(m.user);
-  if (same_text(name, own.name)) {
+  if (iequals_ascii(name, own.name)) {
     if (domain.empty()) return true;
-    if (!own.domain.empty()) return same_text(domain, own.domain);
-    return same_text(domain, o.ntlm_domain) || same_text(domain, o.ntlm_dns_domain);
+    if (!own.domain.empty()) return iequals_ascii(domain, own.domain);
+    return iequals_ascii(domain, o.ntlm_domain) || iequals_ascii(domain, o.ntlm_dns_domain);
   }
-  return domain.empty() && same_text(name, m.email);
+  return domain.empty() && iequals_ascii(name, m.email);
 }
 
 // Constant time for equal lengths (the length itself is not hidden).
@@ -175,7 +161,7 @@ bool same_secret(std::string_view a, std::string_view b) {
 // ---- Basic (RFC 7617) ---------------------------------------------------------------
 
 const ews_mailbox* basic_login(std::string_view token, const ews_responder_options& o) {
-  const auto decoded = base64_decode(trimmed(token));
+  const auto decoded = base64_decode(trim_ows(token));
   if (!decoded) return nullptr;
   std::string text(decoded->begin(), decoded->end());
   const ews_mailbox* found = nullptr;
@@ -215,7 +201,7 @@ std::optional<ntlm::challenge_message> make_challenge(const ntlm::negotiate_mess
       ntlm::text_pair(ntlm::av::nb_domain_name, o.ntlm_domain),
       ntlm::text_pair(ntlm::av::nb_computer_name, o.ntlm_server),
       ntlm::text_pair(ntlm::av::dns_domain_name, o.ntlm_dns_domain),
-      ntlm::text_pair(ntlm::av::dns_computer_name, lowercase(o.ntlm_server) + "." + o.ntlm_dns_domain),
+      ntlm::text_pair(ntlm::av::dns_computer_name, lower_ascii(o.ntlm_server) + "." + o.ntlm_dns_domain),
       ntlm::timestamp_pair(filetime_now()),
   };
   return c;
@@ -256,7 +242,7 @@ auth_verdict ntlm_authenticate_leg(const ntlm::bytes& message, ews_connection_st
   const auto& m = *authenticate.value;
   for (const auto& mailbox : o.mailboxes) {
     if (login_matches(mailbox, m.user, m.domain, o) && ntlm::verify_ntlmv2(m, sent, mailbox.password)) {
-      state.authenticated_mailbox = lowercase(mailbox.email);
+      state.authenticated_mailbox = lower_ascii(mailbox.email);
       return {&mailbox, {}};
     }
   }
@@ -283,11 +269,11 @@ auth_verdict authenticate(const ews_http_request& request, ews_connection_state&
     return known ? auth_verdict{known, {}} : refused(o);
   }
   state.authenticated_mailbox.reset();
-  const std::string_view value = trimmed(*authorization);
+  const std::string_view value = trim_ows(*authorization);
   const std::string_view scheme = value.substr(0, value.find(' '));
-  if (same_text(scheme, "NTLM") && o.offer_ntlm) return ntlm_login(value, state, o);
+  if (iequals_ascii(scheme, "NTLM") && o.offer_ntlm) return ntlm_login(value, state, o);
   state.challenge_sent.reset();
-  if (same_text(scheme, "Basic") && o.offer_basic) {
+  if (iequals_ascii(scheme, "Basic") && o.offer_basic) {
     const ews_mailbox* who = basic_login(value.substr(scheme.size()), o);
     return who ? auth_verdict{who, {}} : refused(o);
   }
@@ -323,7 +309,7 @@ autodiscover::pox_response mailbox_settings(const ews_mailbox& m, const std::str
 // settings of a known mailbox, else Error 500 (the code and text Exchange uses
 // for an address it does not host).
 autodiscover::pox_response pox_for(std::string_view email, const std::string& ews_url, const ews_responder_options& o) {
-  if (const auto it = o.autodiscover_overrides.find(lowercase(email)); it != o.autodiscover_overrides.end())
+  if (const auto it = o.autodiscover_overrides.find(lower_ascii(email)); it != o.autodiscover_overrides.end())
     return it->second;
   if (const ews_mailbox* m = mailbox_by_email(email, o)) return mailbox_settings(*m, ews_url);
   return pox_error("500", "The email address can't be found.");
@@ -345,8 +331,8 @@ ews_http_response pox_answer(const ews_http_request& request, const ews_responde
 // setting this responder does not know (Exchange lists those under
 // UserSettingErrors, which the builder does not write; they are left out).
 std::optional<std::string> setting_value(std::string_view name, std::string_view ews_url, std::string_view display_name) {
-  if (same_text(name, "ExternalEwsUrl") || same_text(name, "InternalEwsUrl")) return std::string(ews_url);
-  if (same_text(name, "UserDisplayName")) return std::string(display_name);
+  if (iequals_ascii(name, "ExternalEwsUrl") || iequals_ascii(name, "InternalEwsUrl")) return std::string(ews_url);
+  if (iequals_ascii(name, "UserDisplayName")) return std::string(display_name);
   return std::nullopt;
 }
 
@@ -390,7 +376,7 @@ autodiscover::soap_response soap_override(const autodiscover::pox_response& p, c
 
 autodiscover::soap_response soap_for(const autodiscover::soap_request_parsed& asked, const std::string& ews_url,
                                      const ews_responder_options& o) {
-  if (const auto it = o.autodiscover_overrides.find(lowercase(asked.email)); it != o.autodiscover_overrides.end())
+  if (const auto it = o.autodiscover_overrides.find(lower_ascii(asked.email)); it != o.autodiscover_overrides.end())
     return soap_override(it->second, asked.settings);
   autodiscover::soap_response r;
   if (const ews_mailbox* m = mailbox_by_email(asked.email, o)) {
@@ -422,7 +408,7 @@ ews_http_response soap_answer(const ews_http_request& request, const ews_respond
 // ErrorNonExistentMailbox, both as ResponseClass Error with HTTP 200.
 ews::response oof_result(std::string_view mailbox, const ews_mailbox& who, const ews_responder_options& o) {
   ews::response r;
-  if (same_text(mailbox, who.email)) {
+  if (iequals_ascii(mailbox, who.email)) {
     r.response_class = "Success";
     r.response_code = "NoError";
   } else if (mailbox_by_email(mailbox, o)) {
@@ -526,7 +512,7 @@ request_end classify(const boost::system::error_code& ec) {
 
 bool expects_continue(const request_parser& parser) {
   const auto& m = parser.get();
-  return m.version() >= 11 && same_text(m[beast_http::field::expect], "100-continue");
+  return m.version() >= 11 && iequals_ascii(m[beast_http::field::expect], "100-continue");
 }
 
 // Reads until the parser holds one whole request. Every read waits at most

@@ -2,6 +2,8 @@
 // the Autodiscover and EWS codecs (see xml_util.hpp).
 #include "probes/ews/xml_util.hpp"
 
+#include "wire/ascii.hpp"
+
 #include <algorithm>
 #include <string>
 
@@ -9,32 +11,11 @@ namespace edgeprobe::xml {
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && equal_ignoring_case(text.substr(0, prefix.size()), prefix);
-}
-
-// Offset of `needle` in `text` with ASCII case ignored, or npos.
-std::size_t find_ignoring_case(std::string_view text, std::string_view needle) {
-  const auto at = std::search(text.begin(), text.end(), needle.begin(), needle.end(),
-                              [](char x, char y) { return lower(x) == lower(y); });
-  return at == text.end() ? std::string_view::npos : static_cast<std::size_t>(at - text.begin());
-}
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // The body without a UTF-8 byte order mark and leading whitespace: what a
 // person would call its beginning.
 std::string_view beginning(std::string_view body) {
   if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
-  while (!body.empty() && is_space(body.front())) body.remove_prefix(1);
+  while (!body.empty() && is_ascii_space(body.front())) body.remove_prefix(1);
   return body;
 }
 
@@ -44,7 +25,7 @@ std::string html_page(std::string_view expected) {
 }
 
 bool looks_like_html(std::string_view start) {
-  return starts_with_ignoring_case(start, "<!doctype html") || starts_with_ignoring_case(start, "<html");
+  return istarts_with_ascii(start, "<!doctype html") || istarts_with_ascii(start, "<html");
 }
 
 // The longest prefix of `s` of at most `limit` bytes that does not end inside
@@ -94,9 +75,9 @@ std::string load(pugi::xml_document& doc, std::string_view body, std::string_vie
   // defines internal ones, but a document that declares entities means
   // something else to a DTD-aware client than to us (and is the vehicle of
   // entity-expansion and XXE attacks); no Autodiscover or EWS message has one.
-  if (find_ignoring_case(body.substr(0, 4096), "<!doctype html") != std::string_view::npos) return html_page(expected);
+  if (ifind_ascii(body.substr(0, 4096), "<!doctype html") != std::string_view::npos) return html_page(expected);
   for (const std::string_view marker : {"<!DOCTYPE", "<!ENTITY"}) {
-    if (const auto at = find_ignoring_case(body, marker); at != std::string_view::npos)
+    if (const auto at = ifind_ascii(body, marker); at != std::string_view::npos)
       return "a document type declaration (" + std::string(marker) + ") at offset " + std::to_string(at) +
              ": DTDs are refused, and " + wanted + " has none";
   }
@@ -105,7 +86,7 @@ std::string load(pugi::xml_document& doc, std::string_view body, std::string_vie
       doc.load_buffer(body.data(), body.size(), pugi::parse_default | pugi::parse_doctype, pugi::encoding_auto);
   if (!result) {
     // Many HTML pages are not well-formed XML: say what they are, not where XML broke.
-    if (find_ignoring_case(body.substr(0, 4096), "<html") != std::string_view::npos) return html_page(expected);
+    if (ifind_ascii(body.substr(0, 4096), "<html") != std::string_view::npos) return html_page(expected);
     return "not XML: " + std::string(result.description()) + " at offset " + std::to_string(result.offset) +
            ", not " + wanted;
   }
@@ -119,18 +100,13 @@ std::string load(pugi::xml_document& doc, std::string_view body, std::string_vie
   return {};
 }
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
-
 std::string_view local_name(std::string_view qualified) {
   const auto colon = qualified.rfind(':');
   return colon == std::string_view::npos ? qualified : qualified.substr(colon + 1);
 }
 
 bool named(pugi::xml_node node, std::string_view name) {
-  return node.type() == pugi::node_element && equal_ignoring_case(local_name(node.name()), name);
+  return node.type() == pugi::node_element && iequals_ascii(local_name(node.name()), name);
 }
 
 pugi::xml_node child(pugi::xml_node parent, std::string_view name) {
@@ -149,7 +125,7 @@ pugi::xml_node descendant_with_attribute(pugi::xml_node root, std::string_view n
 
 pugi::xml_attribute attribute(pugi::xml_node node, std::string_view name) {
   for (const pugi::xml_attribute a : node.attributes())
-    if (equal_ignoring_case(local_name(a.name()), name)) return a;
+    if (iequals_ascii(local_name(a.name()), name)) return a;
   return {};
 }
 
@@ -160,17 +136,17 @@ pugi::xml_node first_element(pugi::xml_node parent) {
 }
 
 std::string message_text(pugi::xml_node node) {
-  return std::string(trim(cut_utf8(trim(node.child_value()), max_field)));
+  return std::string(trim_ascii_space(cut_utf8(trim_ascii_space(node.child_value()), max_field)));
 }
 
 std::optional<std::string> identifier_text(pugi::xml_node node) {
-  const std::string_view text = trim(node.child_value());
+  const std::string_view text = trim_ascii_space(node.child_value());
   if (text.size() > max_field) return std::nullopt;
   return std::string(text);
 }
 
 std::optional<std::string> identifier_text(pugi::xml_attribute a) {
-  const std::string_view text = trim(a.value());
+  const std::string_view text = trim_ascii_space(a.value());
   if (text.size() > max_field) return std::nullopt;
   return std::string(text);
 }

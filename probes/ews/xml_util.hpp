@@ -10,6 +10,8 @@
 // for the same reason (the documentation itself mixes http:// and https://
 // namespace URIs).
 #pragma once
+#include "wire/decoded.hpp"
+
 #include <pugixml.hpp>
 
 #include <cstddef>
@@ -24,21 +26,14 @@ constexpr std::size_t max_body = 1024 * 1024; // a real Autodiscover/EWS answer 
 constexpr std::size_t max_field = 2048;       // one URL, code, address or message
 constexpr std::size_t max_items = 256;        // protocols, settings, requested settings
 
-// Why a body was not what the parser expected: what was expected and what was found.
-struct parse_error {
-  std::string what;
-};
-
-template <class T>
-struct parsed {
-  std::optional<T> value;
-  parse_error error; // meaningful when value is empty
-  explicit operator bool() const { return value.has_value(); }
-};
+// The binary codecs' result type: error.what says why a body was not what the
+// parser expected (what was expected and what was found). XML errors name an
+// element, not a byte, so error.offset stays 0.
+template <class T> using parsed = wire::decoded<T>;
 
 template <class T>
 parsed<T> failure(std::string what) {
-  return parsed<T>{std::nullopt, parse_error{std::move(what)}};
+  return parsed<T>{std::nullopt, wire::failure{0, std::move(what)}};
 }
 
 template <class T>
@@ -50,9 +45,6 @@ parsed<T> success(T value) {
 // `expected` (e.g. "an Autodiscover response"): empty, oversize, HTML, JSON,
 // a DTD, or not well-formed XML (pugixml's description and byte offset).
 std::string load(pugi::xml_document& doc, std::string_view body, std::string_view expected);
-
-// ASCII case-insensitive equality (element names, Action values, ResponseClass).
-bool equal_ignoring_case(std::string_view a, std::string_view b);
 
 // The part of a qualified name after the last ':'.
 std::string_view local_name(std::string_view qualified);

@@ -1,5 +1,7 @@
 #include "probes/http/url.hpp"
 
+#include "wire/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -8,12 +10,6 @@
 namespace edgeprobe {
 
 namespace {
-
-bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), text.begin(),
-                    [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
-}
 
 bool is_host_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
@@ -45,8 +41,7 @@ bool parse_authority(std::string_view authority, http_url& out) {
     if (ec != std::errc{} || end != port.data() + port.size() || value == 0 || value > 65535) return false;
     out.port = static_cast<std::uint16_t>(value);
   }
-  std::transform(out.host.begin(), out.host.end(), out.host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  out.host = lower_ascii(out.host);
   return true;
 }
 
@@ -95,8 +90,10 @@ std::string http_url::text() const { return std::string(tls ? "https://" : "http
 
 std::optional<http_url> parse_http_url(std::string_view text) {
   http_url url;
-  if (starts_with_nocase(text, "https://")) text.remove_prefix(8);
-  else if (starts_with_nocase(text, "http://")) {
+  // The scheme in lower case only, as the target parser (core/target_parse)
+  // decides TLS and the default port: an upper-case scheme is no http URL.
+  if (text.starts_with("https://")) text.remove_prefix(8);
+  else if (text.starts_with("http://")) {
     text.remove_prefix(7);
     url.tls = false;
     url.port = 80;
@@ -115,7 +112,7 @@ std::optional<http_url> parse_http_url(std::string_view text) {
 std::optional<http_url> resolve_location(const http_url& base, std::string_view location) {
   location = location.substr(0, location.find('#'));
   if (location.empty() || has_control_or_space(location)) return std::nullopt;
-  if (starts_with_nocase(location, "http://") || starts_with_nocase(location, "https://"))
+  if (location.starts_with("http://") || location.starts_with("https://"))
     return parse_http_url(location);
   if (location.starts_with("//")) return parse_http_url(std::string(base.tls ? "https:" : "http:") + std::string(location));
   if (location.find(':') < location.find_first_of("/?")) return std::nullopt; // another scheme (mailto:, ftp:)

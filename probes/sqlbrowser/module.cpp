@@ -8,11 +8,9 @@
 #include "probes/sqlbrowser/prelogin_responder.hpp"
 #include "probes/sqlbrowser/responder.hpp"
 #include "probes/sqlbrowser/sqlbrowser_probe.hpp"
+#include "wire/ascii.hpp"
 
 #include <boost/asio/ip/host_name.hpp>
-
-#include <algorithm>
-#include <cctype>
 
 namespace edgeprobe {
 
@@ -28,8 +26,7 @@ started_browser start_browser(responder_site& site, const net::ip::address& addr
                               const std::vector<named_port>& instances,
                               std::optional<net::ip::address> reply_from) {
   // The Browser names the server by its NetBIOS name: the host name, upper case, at most 15 characters.
-  auto server = net::ip::host_name().substr(0, 15);
-  std::transform(server.begin(), server.end(), server.begin(), [](unsigned char c) { return std::toupper(c); });
+  const auto server = upper_ascii(net::ip::host_name().substr(0, 15));
   started_browser out;
   sqlbrowser_responder_options options;
   options.reply_from = reply_from;

@@ -3,6 +3,9 @@
 // which must lie between that end and the end of the packet.
 #include "probes/sqlbrowser/prelogin.hpp"
 
+#include "wire/reader.hpp"
+#include "wire/writer.hpp"
+
 #include <algorithm>
 #include <initializer_list>
 
@@ -13,39 +16,31 @@ namespace {
 constexpr std::size_t max_packet = 65535;
 constexpr std::size_t option_entry_size = 5; // token, offset (2), length (2)
 
-// Thrown only inside this file and caught by the parse functions, which turn it
-// into a value.
-struct failure {
-  std::size_t offset;
-  std::string what;
-};
+using wire::failure;
 
 std::string hex_byte(std::uint8_t b) {
   constexpr char hex[] = "0123456789ABCDEF";
   return std::string("0x") + hex[b >> 4] + hex[b & 0x0F];
 }
 
-std::uint16_t be16(std::span<const std::uint8_t> b, std::size_t at) {
-  return static_cast<std::uint16_t>(b[at] << 8 | b[at + 1]);
-}
-
-void put_be16(std::vector<std::uint8_t>& out, std::size_t at, std::size_t v) {
-  out[at] = static_cast<std::uint8_t>(v >> 8 & 0xFF);
-  out[at + 1] = static_cast<std::uint8_t>(v & 0xFF);
-}
-
+// VERSION's 6 bytes (length checked by the caller): UL_VERSION, US_SUBBUILD.
 version_info read_version(const prelogin_option& o) {
-  return {o.data[0], o.data[1], static_cast<std::uint16_t>(o.data[2] << 8 | o.data[3]),
-          static_cast<std::uint16_t>(o.data[4] << 8 | o.data[5])};
+  wire::reader in(o.data);
+  version_info v;
+  v.major = in.u8("the major version");
+  v.minor = in.u8("the minor version");
+  v.build = in.u16be("the build number");
+  v.sub_build = in.u16be("the sub-build number");
+  return v;
 }
 
 std::vector<std::uint8_t> version_bytes(const version_info& v) {
-  return {v.major,
-          v.minor,
-          static_cast<std::uint8_t>(v.build >> 8),
-          static_cast<std::uint8_t>(v.build & 0xFF),
-          static_cast<std::uint8_t>(v.sub_build >> 8),
-          static_cast<std::uint8_t>(v.sub_build & 0xFF)};
+  wire::writer out;
+  out.u8(v.major);
+  out.u8(v.minor);
+  out.u16be(v.build);
+  out.u16be(v.sub_build);
+  return out.take();
 }
 
 // Where each option's entry and data sit, so typed checks can name an offset.
@@ -58,13 +53,14 @@ located decode_located(std::span<const std::uint8_t> bytes) {
   located out;
   if (bytes.size() < header_size)
     throw failure{bytes.size(), "shorter than a TDS packet header (8 bytes)"};
+  wire::reader in(bytes);
   packet_header& h = out.packet.header;
-  h.type = bytes[0];
-  h.status = bytes[1];
-  h.length = be16(bytes, 2);
-  h.spid = be16(bytes, 4);
-  h.packet_id = bytes[6];
-  h.window = bytes[7];
+  h.type = in.u8("the packet type");
+  h.status = in.u8("the status");
+  h.length = in.u16be("the packet length");
+  h.spid = in.u16be("the SPID");
+  h.packet_id = in.u8("the packet id");
+  h.window = in.u8("the window");
   if (h.length < header_size)
     throw failure{2, "header length " + std::to_string(h.length) + " is shorter than the header itself"};
   if (h.length > bytes.size())
@@ -76,37 +72,38 @@ located decode_located(std::span<const std::uint8_t> bytes) {
   if (!(h.status & packet_status::eom))
     throw failure{1, "status " + hex_byte(h.status) + " lacks EOM: a PRELOGIN split over packets is not supported"};
 
-  const auto payload = bytes.subspan(header_size);
+  // Offsets in the table count from the end of the header; errors name
+  // offsets in the packet.
+  wire::reader payload(in.rest(), wire::byte_order::big, header_size);
   struct entry {
     std::uint8_t token;
     std::size_t offset, length, at;
   };
   std::vector<entry> entries;
-  std::size_t pos = 0;
   for (;;) {
-    if (pos >= payload.size()) throw failure{header_size + pos, "option table ends without TERMINATOR (0xFF)"};
-    const std::uint8_t token = payload[pos];
-    if (token == option::terminator) {
-      ++pos;
-      break;
-    }
-    if (payload.size() - pos < option_entry_size)
-      throw failure{header_size + pos, "option table entry for " + option_name(token) + " runs past the packet"};
+    if (payload.at_end()) throw failure{payload.pos(), "option table ends without TERMINATOR (0xFF)"};
+    const std::size_t entry_at = payload.pos();
+    const std::uint8_t token = payload.u8("an option token");
+    if (token == option::terminator) break;
+    if (payload.remaining() < option_entry_size - 1)
+      throw failure{entry_at, "option table entry for " + option_name(token) + " runs past the packet"};
     for (const auto& e : entries)
-      if (e.token == token) throw failure{header_size + pos, "option " + option_name(token) + " appears twice"};
-    entries.push_back({token, be16(payload, pos + 1), be16(payload, pos + 3), header_size + pos});
-    pos += option_entry_size;
+      if (e.token == token) throw failure{entry_at, "option " + option_name(token) + " appears twice"};
+    const std::size_t offset = payload.u16be("an option offset");
+    const std::size_t length = payload.u16be("an option length");
+    entries.push_back({token, offset, length, entry_at});
   }
-  const std::size_t table_end = pos;
+  const std::size_t table_end = payload.index();
+  const std::size_t data_size = payload.size();
   for (const auto& e : entries) {
     if (e.offset < table_end)
       throw failure{e.at + 1, option_name(e.token) + " data at " + std::to_string(e.offset) +
                                   " lies inside the option table (which ends at " + std::to_string(table_end) + ")"};
-    if (e.offset > payload.size() || payload.size() - e.offset < e.length)
+    if (e.offset > data_size || data_size - e.offset < e.length)
       throw failure{e.at + 1, option_name(e.token) + " data (" + std::to_string(e.length) + " bytes at " +
                                   std::to_string(e.offset) + ") runs past the packet's " +
-                                  std::to_string(payload.size()) + " bytes of data"};
-    const auto data = payload.subspan(e.offset, e.length);
+                                  std::to_string(data_size) + " bytes of data"};
+    const auto data = payload.at(e.offset, "option data").take(e.length, "option data");
     out.packet.options.push_back({e.token, {data.begin(), data.end()}});
     out.entry_at.push_back(e.at);
   }
@@ -151,23 +148,23 @@ std::optional<std::vector<std::uint8_t>> encode(std::uint8_t type, std::vector<p
   for (const auto& o : options) total += o.data.size();
   if (total > max_packet) return std::nullopt;
 
-  std::vector<std::uint8_t> out(header_size + table, 0);
-  out[0] = type;
-  out[1] = packet_status::eom;
-  put_be16(out, 2, total);
-  // SPID 0: a client has none yet, and SQL Server answers PRELOGIN with 0 too.
-  out[6] = 1; // packet id: the first packet of the message
+  wire::writer out;
+  out.u8(type);
+  out.u8(packet_status::eom);
+  out.u16be(static_cast<std::uint16_t>(total));
+  out.u16be(0); // SPID: a client has none yet, and SQL Server answers PRELOGIN with 0 too
+  out.u8(1);    // packet id: the first packet of the message
+  out.u8(0);    // window
   std::size_t data_at = table; // offsets count from the end of the header
-  for (std::size_t i = 0; i < options.size(); ++i) {
-    const std::size_t entry = header_size + i * option_entry_size;
-    out[entry] = options[i].token;
-    put_be16(out, entry + 1, data_at);
-    put_be16(out, entry + 3, options[i].data.size());
-    data_at += options[i].data.size();
+  for (const auto& o : options) {
+    out.u8(o.token);
+    out.u16be(static_cast<std::uint16_t>(data_at));
+    out.u16be(static_cast<std::uint16_t>(o.data.size()));
+    data_at += o.data.size();
   }
-  out[header_size + table - 1] = option::terminator;
-  for (const auto& o : options) out.insert(out.end(), o.data.begin(), o.data.end());
-  return out;
+  out.u8(option::terminator);
+  for (const auto& o : options) out.bytes(o.data);
+  return out.take();
 }
 
 bool typed(std::uint8_t token, std::initializer_list<std::uint8_t> tokens) {
@@ -188,22 +185,15 @@ const prelogin_option* prelogin_packet::find(std::uint8_t token) const {
 
 std::optional<std::size_t> framed_size(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < header_size) return std::nullopt;
-  return static_cast<std::size_t>(be16(bytes, 2));
+  return wire::reader(bytes).at(2, "the packet length").u16be("the packet length");
 }
 
-packet_result decode_packet(std::span<const std::uint8_t> bytes) {
-  packet_result out;
-  try {
-    out.value = decode_located(bytes).packet;
-  } catch (const failure& f) {
-    out.error = {f.offset, f.what};
-  }
-  return out;
+wire::decoded<prelogin_packet> decode_packet(std::span<const std::uint8_t> bytes) {
+  return wire::decoding([&] { return decode_located(bytes).packet; });
 }
 
-client_result parse_client_prelogin(std::span<const std::uint8_t> bytes) {
-  client_result out;
-  try {
+wire::decoded<client_prelogin> parse_client_prelogin(std::span<const std::uint8_t> bytes) {
+  return wire::decoding([&] {
     const located l = decode_located(bytes);
     expect_type(l.packet.header, packet_type::prelogin, "PRELOGIN");
     const auto& options = l.packet.options;
@@ -234,8 +224,7 @@ client_result parse_client_prelogin(std::span<const std::uint8_t> bytes) {
       }
       case option::threadid:
         expect_length(l, i, 4);
-        c.thread_id = static_cast<std::uint32_t>(o.data[0] | o.data[1] << 8 | o.data[2] << 16) |
-                      static_cast<std::uint32_t>(o.data[3]) << 24;
+        c.thread_id = wire::reader(o.data, wire::byte_order::little).u32("THREADID");
         break;
       case option::mars:
         expect_length(l, i, 1);
@@ -246,16 +235,12 @@ client_result parse_client_prelogin(std::span<const std::uint8_t> bytes) {
       }
     }
     require(l, option::encryption);
-    out.value = std::move(c);
-  } catch (const failure& f) {
-    out.error = {f.offset, f.what};
-  }
-  return out;
+    return c;
+  });
 }
 
-server_result parse_server_prelogin(std::span<const std::uint8_t> bytes) {
-  server_result out;
-  try {
+wire::decoded<server_prelogin> parse_server_prelogin(std::span<const std::uint8_t> bytes) {
+  return wire::decoding([&] {
     const located l = decode_located(bytes);
     expect_type(l.packet.header, packet_type::tabular_result, "a tabular result");
     server_prelogin s;
@@ -289,11 +274,8 @@ server_result parse_server_prelogin(std::span<const std::uint8_t> bytes) {
     }
     require(l, option::version);
     require(l, option::encryption);
-    out.value = std::move(s);
-  } catch (const failure& f) {
-    out.error = {f.offset, f.what};
-  }
-  return out;
+    return s;
+  });
 }
 
 std::optional<std::vector<std::uint8_t>> build_client_prelogin(const client_prelogin& c) {
@@ -308,10 +290,9 @@ std::optional<std::vector<std::uint8_t>> build_client_prelogin(const client_prel
   inst.data.push_back(0x00);
   options.push_back(std::move(inst));
   if (c.thread_id) {
-    const std::uint32_t t = *c.thread_id;
-    options.push_back({option::threadid,
-                       {static_cast<std::uint8_t>(t & 0xFF), static_cast<std::uint8_t>(t >> 8 & 0xFF),
-                        static_cast<std::uint8_t>(t >> 16 & 0xFF), static_cast<std::uint8_t>(t >> 24 & 0xFF)}});
+    wire::writer thread_id(wire::byte_order::little); // the one little-endian field of PRELOGIN
+    thread_id.u32(*c.thread_id);
+    options.push_back({option::threadid, thread_id.take()});
   }
   if (c.mars) options.push_back({option::mars, {*c.mars}});
   options.insert(options.end(), c.others.begin(), c.others.end());

@@ -3,6 +3,8 @@
 // before any login. Pure functions from bytes to messages and back, bounds-checked,
 // no I/O; decoding never trusts an offset or a length.
 #pragma once
+#include "wire/decoded.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -76,25 +78,14 @@ struct prelogin_packet {
   const prelogin_option* find(std::uint8_t token) const; // nullptr when absent
 };
 
-// Why bytes are not a PRELOGIN packet: where decoding stopped (an offset into the
-// packet, header included) and what was wrong there.
-struct decode_error {
-  std::size_t offset = 0;
-  std::string what;
-};
-
-struct packet_result {
-  std::optional<prelogin_packet> value;
-  decode_error error; // meaningful when value is empty
-  explicit operator bool() const { return value.has_value(); }
-};
-
 // One whole packet: its header length equals the bytes given, EOM is set (a
 // PRELOGIN never needs a second packet), the option table ends with TERMINATOR
 // inside the packet, no token appears twice, and every option's data (offset
 // and length big-endian, counted from the end of the header) lies after the
 // table and inside the packet. Any packet type; the typed readers below check it.
-packet_result decode_packet(std::span<const std::uint8_t> bytes);
+// A failure names where decoding stopped (an offset into the packet, header
+// included) and what was wrong there.
+wire::decoded<prelogin_packet> decode_packet(std::span<const std::uint8_t> bytes);
 
 // What a client says (packet type 0x12).
 struct client_prelogin {
@@ -119,27 +110,15 @@ struct server_prelogin {
   friend bool operator==(const server_prelogin&, const server_prelogin&) = default;
 };
 
-struct client_result {
-  std::optional<client_prelogin> value;
-  decode_error error;
-  explicit operator bool() const { return value.has_value(); }
-};
-
-struct server_result {
-  std::optional<server_prelogin> value;
-  decode_error error;
-  explicit operator bool() const { return value.has_value(); }
-};
-
 // decode_packet, then: type 0x12; VERSION first ([MS-TDS]: a server rejects a
 // PRELOGIN whose first option is not VERSION) and 6 bytes; ENCRYPTION 1 byte;
 // INSTOPT NUL-terminated with nothing after the NUL; THREADID 4 bytes or none;
 // MARS 1 byte.
-client_result parse_client_prelogin(std::span<const std::uint8_t> bytes);
+wire::decoded<client_prelogin> parse_client_prelogin(std::span<const std::uint8_t> bytes);
 
 // decode_packet, then: type 0x04 (tabular result); VERSION present and 6 bytes;
 // ENCRYPTION present and 1 byte; INSTOPT, MARS and FEDAUTHREQUIRED 1 byte when present.
-server_result parse_server_prelogin(std::span<const std::uint8_t> bytes);
+wire::decoded<server_prelogin> parse_server_prelogin(std::span<const std::uint8_t> bytes);
 
 // The client PRELOGIN edgeprobe sends: header 12 01 LEN 00 00 01 00, then VERSION,
 // ENCRYPTION, INSTOPT, THREADID and MARS (those set), `others` by token, TERMINATOR;

@@ -223,7 +223,7 @@ private:
       co_return;
     }
     const auto port = ssrp::decode_dac_response(dac.answer);
-    v.details["dac"] = port ? nlohmann::json({{"tcp_port", *port.port}}) : nlohmann::json(port.error.what);
+    v.details["dac"] = port ? nlohmann::json({{"tcp_port", *port.value}}) : nlohmann::json(port.error.what);
   }
 
   static net::awaitable<void> connect_instance(probe_context& ctx, const sqlbrowser_config& cfg, std::uint16_t port,

@@ -4,6 +4,8 @@
 #include "probes/sqlbrowser/ssrp.hpp"
 
 #include "wire/ascii.hpp"
+#include "wire/reader.hpp"
+#include "wire/writer.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,23 +17,7 @@ namespace {
 constexpr std::size_t header_size = 3; // SVR_RESP, RESP_SIZE
 constexpr std::size_t max_server_name = 255, max_instance_name = 255, max_version = 16, max_netbios = 15;
 
-// Thrown only inside this file and caught by the decode functions, which turn
-// it into a value: it unwinds the nested reads of a record in one step.
-struct failure {
-  std::size_t offset;
-  std::string what;
-};
-
-
-bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && iequals_ascii(text.substr(0, prefix.size()), prefix);
-}
-
-std::size_t ifind(std::string_view text, std::string_view needle, std::size_t from) {
-  for (std::size_t i = from; i + needle.size() <= text.size(); ++i)
-    if (iequals_ascii(text.substr(i, needle.size()), needle)) return i;
-  return std::string_view::npos;
-}
+using wire::failure;
 
 // Text from the wire as evidence: printable ASCII as is, anything else as \xNN,
 // cut after 40 bytes so one bad record cannot flood a report.
@@ -162,7 +148,7 @@ private:
 
   void keyword(std::string_view word) {
     const std::string_view rest = text_.substr(pos_, end_ - pos_);
-    if (!istarts_with(rest, word) || rest.size() == word.size() || rest[word.size()] != ';') {
+    if (!istarts_with_ascii(rest, word) || rest.size() == word.size() || rest[word.size()] != ';') {
       const std::string found(rest.substr(0, std::min(rest.find(';'), rest.size())));
       throw failure{at(pos_), "expected " + std::string(word) + ", found " + shown(found)};
     }
@@ -255,11 +241,11 @@ private:
 std::vector<instance> parse_records(std::string_view text, std::size_t base) {
   std::vector<instance> out;
   if (text.empty()) return out;
-  if (!istarts_with(text, "ServerName;"))
+  if (!istarts_with_ascii(text, "ServerName;"))
     throw failure{base, "RESP_DATA does not start with ServerName; but " + shown(text.substr(0, 16))};
   std::vector<std::size_t> starts{0};
-  for (std::size_t p = ifind(text, ";;ServerName;", 0); p != std::string_view::npos;
-       p = ifind(text, ";;ServerName;", p + 2))
+  for (std::size_t p = ifind_ascii(text, ";;ServerName;", 0); p != std::string_view::npos;
+       p = ifind_ascii(text, ";;ServerName;", p + 2))
     starts.push_back(p + 2);
   for (std::size_t i = 0; i < starts.size(); ++i) {
     const std::size_t end = i + 1 < starts.size() ? starts[i + 1] : text.size();
@@ -273,18 +259,29 @@ void append_instance_name(std::vector<std::uint8_t>& out, std::string_view name)
   out.push_back(0x00);
 }
 
-// The name field of CLNT_UCAST_INST / CLNT_UCAST_DAC, starting at `from`.
-std::string read_request_name(std::span<const std::uint8_t> bytes, std::size_t from, const char* what) {
-  const auto nul = std::find(bytes.begin() + static_cast<std::ptrdiff_t>(from), bytes.end(), std::uint8_t{0});
-  if (nul == bytes.end()) throw failure{bytes.size(), std::string(what) + " instance name is not NUL-terminated"};
-  const auto nul_at = static_cast<std::size_t>(nul - bytes.begin());
-  if (nul_at + 1 != bytes.size())
-    throw failure{nul_at + 1, std::to_string(bytes.size() - nul_at - 1) + " bytes follow the instance name's NUL"};
-  const std::size_t length = nul_at - from;
+// The name field of CLNT_UCAST_INST / CLNT_UCAST_DAC: the rest of the request.
+std::string read_request_name(wire::reader& in, const char* what) {
+  const std::size_t from = in.pos();
+  const auto rest = in.rest();
+  const auto nul = std::find(rest.begin(), rest.end(), std::uint8_t{0});
+  if (nul == rest.end()) throw failure{in.pos(), std::string(what) + " instance name is not NUL-terminated"};
+  const std::size_t length = static_cast<std::size_t>(nul - rest.begin());
+  const std::size_t nul_at = from + length;
+  if (nul + 1 != rest.end())
+    throw failure{nul_at + 1, std::to_string(in.pos() - nul_at - 1) + " bytes follow the instance name's NUL"};
   if (length == 0) throw failure{from, std::string(what) + " asks for an empty instance name"};
   if (length > max_request_instance_name)
     throw failure{from, std::string(what) + " instance name is " + std::to_string(length) + " bytes; at most 32"};
-  return std::string(bytes.begin() + static_cast<std::ptrdiff_t>(from), nul);
+  return std::string(rest.begin(), nul);
+}
+
+// SVR_RESP and RESP_SIZE (little-endian), the start of every answer.
+std::size_t read_resp_size(wire::reader& in) {
+  if (in.at_end()) throw failure{0, "empty datagram"};
+  const std::uint8_t type = in.u8("the message type");
+  if (type != opcode::svr_resp) throw failure{0, "type " + hex_byte(type) + " is not SVR_RESP (0x05)"};
+  if (in.remaining() < 2) throw failure{in.size(), "message ends inside RESP_SIZE"};
+  return in.u16("RESP_SIZE");
 }
 
 } // namespace
@@ -314,39 +311,39 @@ std::optional<std::vector<std::uint8_t>> build_ucast_dac(std::string_view instan
   return out;
 }
 
-request_result decode_request(std::span<const std::uint8_t> bytes) {
-  request_result out;
-  try {
+wire::decoded<request> decode_request(std::span<const std::uint8_t> bytes) {
+  return wire::decoding([&] {
     if (bytes.empty()) throw failure{0, "empty datagram"};
+    wire::reader in(bytes);
+    const std::uint8_t type = in.u8("the request type");
     request r;
-    switch (bytes[0]) {
+    switch (type) {
     case opcode::clnt_bcast_ex:
     case opcode::clnt_ucast_ex:
-      r.kind = bytes[0] == opcode::clnt_bcast_ex ? request_kind::bcast_ex : request_kind::ucast_ex;
-      if (bytes.size() != 1)
-        throw failure{1, request_name(r.kind) + " is one byte; " + std::to_string(bytes.size() - 1) + " more follow"};
+      r.kind = type == opcode::clnt_bcast_ex ? request_kind::bcast_ex : request_kind::ucast_ex;
+      if (!in.at_end())
+        throw failure{1, request_name(r.kind) + " is one byte; " + std::to_string(in.remaining()) + " more follow"};
       break;
     case opcode::clnt_ucast_inst:
       r.kind = request_kind::ucast_inst;
-      r.instance = read_request_name(bytes, 1, "CLNT_UCAST_INST");
+      r.instance = read_request_name(in, "CLNT_UCAST_INST");
       break;
-    case opcode::clnt_ucast_dac:
+    case opcode::clnt_ucast_dac: {
       r.kind = request_kind::ucast_dac;
-      if (bytes.size() < 2) throw failure{1, "CLNT_UCAST_DAC ends before PROTOCOLVERSION"};
-      if (bytes[1] != dac_protocol_version)
-        throw failure{1, "CLNT_UCAST_DAC PROTOCOLVERSION is " + hex_byte(bytes[1]) + ", not 0x01"};
-      r.instance = read_request_name(bytes, 2, "CLNT_UCAST_DAC");
+      if (in.at_end()) throw failure{1, "CLNT_UCAST_DAC ends before PROTOCOLVERSION"};
+      const std::uint8_t version = in.u8("PROTOCOLVERSION");
+      if (version != dac_protocol_version)
+        throw failure{1, "CLNT_UCAST_DAC PROTOCOLVERSION is " + hex_byte(version) + ", not 0x01"};
+      r.instance = read_request_name(in, "CLNT_UCAST_DAC");
       break;
+    }
     case opcode::svr_resp:
       throw failure{0, "an SVR_RESP (0x05), not a request"};
     default:
-      throw failure{0, hex_byte(bytes[0]) + " is not an SSRP request type"};
+      throw failure{0, hex_byte(type) + " is not an SSRP request type"};
     }
-    out.value = std::move(r);
-  } catch (const failure& f) {
-    out.error = {f.offset, f.what};
-  }
-  return out;
+    return r;
+  });
 }
 
 std::size_t max_resp_data(request_kind asked) {
@@ -362,16 +359,13 @@ std::size_t max_resp_data(request_kind asked) {
   return 0;
 }
 
-response_result decode_response(std::span<const std::uint8_t> bytes, request_kind asked) {
-  response_result out;
-  try {
+wire::decoded<std::vector<instance>> decode_response(std::span<const std::uint8_t> bytes, request_kind asked) {
+  return wire::decoding([&] {
     if (asked == request_kind::ucast_dac)
       throw failure{0, "the answer to CLNT_UCAST_DAC has no records (decode it with decode_dac_response)"};
-    if (bytes.empty()) throw failure{0, "empty datagram"};
-    if (bytes[0] != opcode::svr_resp) throw failure{0, "type " + hex_byte(bytes[0]) + " is not SVR_RESP (0x05)"};
-    if (bytes.size() < header_size) throw failure{bytes.size(), "message ends inside RESP_SIZE"};
-    const std::size_t declared = static_cast<std::size_t>(bytes[1] | bytes[2] << 8);
-    const std::size_t actual = bytes.size() - header_size;
+    wire::reader in(bytes, wire::byte_order::little);
+    const std::size_t declared = read_resp_size(in);
+    const std::size_t actual = in.remaining();
     if (declared != actual)
       throw failure{1, "RESP_SIZE says " + std::to_string(declared) + " bytes of RESP_DATA but " +
                            std::to_string(actual) + " follow"};
@@ -379,42 +373,35 @@ response_result decode_response(std::span<const std::uint8_t> bytes, request_kin
     if (actual > limit)
       throw failure{header_size, "RESP_DATA is " + std::to_string(actual) + " bytes; an answer to " +
                                      request_name(asked) + " may carry at most " + std::to_string(limit)};
-    const std::string_view text(reinterpret_cast<const char*>(bytes.data()) + header_size, actual);
+    const auto data = in.rest();
+    const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
     if (const auto nul = text.find('\0'); nul != std::string_view::npos)
       throw failure{header_size + nul, "RESP_DATA contains a NUL byte"};
     auto records = parse_records(text, header_size);
     if (asked == request_kind::ucast_inst && records.size() != 1)
       throw failure{header_size, "an answer to CLNT_UCAST_INST carries " + std::to_string(records.size()) +
                                      " records, not one"};
-    out.value = std::move(records);
-  } catch (const failure& f) {
-    out.error = {f.offset, f.what};
-  }
-  return out;
+    return records;
+  });
 }
 
-dac_result decode_dac_response(std::span<const std::uint8_t> bytes) {
-  dac_result out;
-  try {
-    if (bytes.empty()) throw failure{0, "empty datagram"};
-    if (bytes[0] != opcode::svr_resp) throw failure{0, "type " + hex_byte(bytes[0]) + " is not SVR_RESP (0x05)"};
-    if (bytes.size() < header_size) throw failure{bytes.size(), "message ends inside RESP_SIZE"};
-    const std::size_t declared = static_cast<std::size_t>(bytes[1] | bytes[2] << 8);
+wire::decoded<std::uint16_t> decode_dac_response(std::span<const std::uint8_t> bytes) {
+  return wire::decoding([&] {
+    wire::reader in(bytes, wire::byte_order::little);
+    const std::size_t declared = read_resp_size(in);
     // Unlike other answers, a DAC answer's RESP_SIZE counts the whole message.
     if (declared != dac_response_size)
       throw failure{1, "RESP_SIZE is " + std::to_string(declared) + "; a DAC answer's is 6"};
     if (bytes.size() != dac_response_size)
       throw failure{std::min(bytes.size(), dac_response_size),
                     "DAC answer is " + std::to_string(bytes.size()) + " bytes, not 6"};
-    if (bytes[3] != dac_protocol_version)
-      throw failure{3, "DAC answer PROTOCOLVERSION is " + hex_byte(bytes[3]) + ", not 0x01"};
-    const auto p = static_cast<std::uint16_t>(bytes[4] | bytes[5] << 8);
+    const std::uint8_t version = in.u8("PROTOCOLVERSION");
+    if (version != dac_protocol_version)
+      throw failure{3, "DAC answer PROTOCOLVERSION is " + hex_byte(version) + ", not 0x01"};
+    const std::uint16_t p = in.u16("the DAC port");
     if (p == 0) throw failure{4, "DAC port is 0"};
-    out.port = p;
-  } catch (const failure& f) {
-    out.error = {f.offset, f.what};
-  }
-  return out;
+    return p;
+  });
 }
 
 std::optional<std::string> encode_instance(const instance& r) {
@@ -475,19 +462,20 @@ std::optional<std::vector<std::uint8_t>> build_response(std::span<const instance
     text += *one;
     if (text.size() > max_resp_data(answering)) return std::nullopt;
   }
-  std::vector<std::uint8_t> out{opcode::svr_resp, static_cast<std::uint8_t>(text.size() & 0xFF),
-                                static_cast<std::uint8_t>(text.size() >> 8)};
-  out.insert(out.end(), text.begin(), text.end());
-  return out;
+  wire::writer out(wire::byte_order::little);
+  out.u8(opcode::svr_resp);
+  out.u16(static_cast<std::uint16_t>(text.size())); // RESP_SIZE: within 65,535 by max_resp_data
+  out.text(text);
+  return out.take();
 }
 
 std::vector<std::uint8_t> build_dac_response(std::uint16_t tcp_port) {
-  return {opcode::svr_resp,
-          static_cast<std::uint8_t>(dac_response_size),
-          0x00,
-          dac_protocol_version,
-          static_cast<std::uint8_t>(tcp_port & 0xFF),
-          static_cast<std::uint8_t>(tcp_port >> 8)};
+  wire::writer out(wire::byte_order::little);
+  out.u8(opcode::svr_resp);
+  out.u16(dac_response_size);
+  out.u8(dac_protocol_version);
+  out.u16(tcp_port);
+  return out.take();
 }
 
 bool same_instance_name(std::string_view a, std::string_view b) { return iequals_ascii(a, b); }

@@ -2,6 +2,8 @@
 // pure functions from bytes to requests and answers and back, bounds-checked, no
 // I/O. Decoding never trusts RESP_SIZE and never throws.
 #pragma once
+#include "wire/decoded.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -46,26 +48,16 @@ std::vector<std::uint8_t> build_ucast_ex();                                     
 std::optional<std::vector<std::uint8_t>> build_ucast_inst(std::string_view instance); // 04 name 00
 std::optional<std::vector<std::uint8_t>> build_ucast_dac(std::string_view instance);  // 0F 01 name 00
 
-// Why bytes are not an SSRP message: where decoding stopped and what was wrong there.
-struct decode_error {
-  std::size_t offset = 0;
-  std::string what;
-};
-
 struct request {
   request_kind kind = request_kind::ucast_ex;
   std::string instance; // CLNT_UCAST_INST and CLNT_UCAST_DAC: the name asked for, bytes as sent
 };
 
-struct request_result {
-  std::optional<request> value;
-  decode_error error; // meaningful when value is empty
-  explicit operator bool() const { return value.has_value(); }
-};
-
 // One request datagram (what the responder receives). The EX forms are exactly
 // one byte; the named forms need 1..32 name bytes and a NUL as the last byte.
-request_result decode_request(std::span<const std::uint8_t> bytes);
+// Like every decoder here, a failure says where decoding stopped and what was
+// wrong there.
+wire::decoded<request> decode_request(std::span<const std::uint8_t> bytes);
 
 // Protocol parameters of one instance. Values are the text as sent (the spec's
 // MBCS in the server's code page; edgeprobe does not transcode).
@@ -116,33 +108,22 @@ struct instance {
   friend bool operator==(const instance&, const instance&) = default;
 };
 
-struct response_result {
-  std::optional<std::vector<instance>> value; // in wire order
-  decode_error error; // meaningful when value is empty
-  explicit operator bool() const { return value.has_value(); }
-};
-
 // An SVR_RESP answering `asked` (bcast_ex, ucast_ex or ucast_inst; ucast_dac
 // answers go to decode_dac_response). Checks: type 0x05; RESP_SIZE (little-endian)
 // equals the bytes that follow; RESP_DATA within the limit for `asked` (1,024 /
 // 65,535) and free of NUL; each record within 1,024 bytes and in the ABNF's shape;
 // an answer to CLNT_UCAST_INST holds exactly one record. Records are found by
 // their "ServerName;" keyword after ";;", because ";;" alone also ends an empty
-// value ("np;;tcp;1433;;"). Keywords match in any case ([MC-SQLR] 2.2).
-response_result decode_response(std::span<const std::uint8_t> bytes, request_kind asked);
+// value ("np;;tcp;1433;;"). Keywords match in any case ([MC-SQLR] 2.2). The
+// records come in wire order.
+wire::decoded<std::vector<instance>> decode_response(std::span<const std::uint8_t> bytes, request_kind asked);
 
 // The limit on RESP_DATA for an answer to `asked` (0 for ucast_dac, whose answer has none).
 std::size_t max_resp_data(request_kind asked);
 
-struct dac_result {
-  std::optional<std::uint16_t> port; // the DAC's TCP port
-  decode_error error;                // meaningful when port is empty
-  explicit operator bool() const { return port.has_value(); }
-};
-
 // The 6-byte answer to CLNT_UCAST_DAC: 05, RESP_SIZE 6 (the whole message, LE),
-// 01, port (LE, not 0).
-dac_result decode_dac_response(std::span<const std::uint8_t> bytes);
+// 01, port (LE, not 0). The value is the DAC's TCP port.
+wire::decoded<std::uint16_t> decode_dac_response(std::span<const std::uint8_t> bytes);
 
 // Answers (the responder's side). encode_instance gives one record's text;
 // nullopt when the record would not decode back to itself (a ';' or NUL in a

@@ -4,25 +4,15 @@
 // the end.
 #include "probes/stun/codec.hpp"
 
+#include "wire/reader.hpp"
+
 #include <cstdio>
 
 namespace edgeprobe::stun {
 
 namespace {
 
-// Thrown only inside decode() and caught there, which turns it into a value.
-struct failure {
-  std::size_t offset;
-  std::string what;
-};
-
-std::uint16_t be16(std::span<const std::uint8_t> b, std::size_t at) {
-  return static_cast<std::uint16_t>(b[at] << 8 | b[at + 1]);
-}
-
-std::uint32_t be32(std::span<const std::uint8_t> b, std::size_t at) {
-  return std::uint32_t{be16(b, at)} << 16 | be16(b, at + 2);
-}
+using wire::failure;
 
 std::string hex(unsigned value, int digits) {
   char text[16];
@@ -33,11 +23,9 @@ std::string hex(unsigned value, int digits) {
 // RFC attributes end on a 32-bit boundary; the padding is not in the length.
 std::size_t padded(std::size_t length) { return (length + 3) / 4 * 4; }
 
-void check_header(std::span<const std::uint8_t> bytes, dialect d) {
-  if (bytes.size() < header_size)
-    throw failure{0, "shorter than a STUN header (20 bytes): " + std::to_string(bytes.size()) + " bytes"};
+// The fixed header, read once its 20 bytes are known to be there.
+void check_header(std::span<const std::uint8_t> bytes, std::size_t length, dialect d) {
   if ((bytes[0] & 0xC0) != 0) throw failure{0, "the first two bits are not zero (not a STUN message)"};
-  const std::size_t length = be16(bytes, 2);
   if (length != bytes.size() - header_size)
     throw failure{2, "header length " + std::to_string(length) + " disagrees with the " +
                          std::to_string(bytes.size() - header_size) + " bytes after the header"};
@@ -45,21 +33,24 @@ void check_header(std::span<const std::uint8_t> bytes, dialect d) {
     throw failure{2, "header length " + std::to_string(length) + " is not a multiple of 4"};
 }
 
-// The attribute at `at`; `next` becomes where the one after it starts.
-attribute read_attribute(std::span<const std::uint8_t> bytes, std::size_t at, dialect d, std::size_t& next) {
-  if (bytes.size() - at < 4) throw failure{at, "attribute header at " + std::to_string(at) + " runs past the end"};
+// The attribute at the reader's position; the reader moves past it and its
+// padding. The length is checked here, against what remains, so the error
+// names the attribute rather than the bytes it ran out of.
+attribute read_attribute(wire::reader& in, dialect d) {
+  const std::size_t at = in.pos();
+  if (in.remaining() < 4) throw failure{at, "attribute header at " + std::to_string(at) + " runs past the end"};
   attribute a;
-  a.type = be16(bytes, at);
+  a.type = in.u16be("the attribute type");
   a.offset = at;
-  const std::size_t length = be16(bytes, at + 2);
-  const std::size_t room = bytes.size() - at - 4;
+  const std::size_t length = in.u16be("the attribute length");
+  const std::size_t room = in.remaining();
   const std::size_t used = d == dialect::rfc ? padded(length) : length;
   if (length > room || used > room)
     throw failure{at, "attribute " + hex(a.type, 4) + " at " + std::to_string(at) + " runs past the end (" +
                           std::to_string(length) + " bytes, " + std::to_string(room) + " left)"};
-  a.value.assign(bytes.begin() + static_cast<std::ptrdiff_t>(at + 4),
-                 bytes.begin() + static_cast<std::ptrdiff_t>(at + 4 + length));
-  next = at + 4 + used;
+  const auto value = in.take(length, "the attribute value");
+  a.value.assign(value.begin(), value.end());
+  in.skip(used - length, "the attribute padding");
   return a;
 }
 
@@ -78,16 +69,28 @@ void check_attribute(const attribute& a, std::size_t next, std::size_t end, dial
   }
 }
 
-std::optional<boost::asio::ip::address> read_ip(std::span<const std::uint8_t> value, std::size_t at,
-                                                std::uint8_t family) {
-  if (family == 1 && value.size() == at + 4)
-    return boost::asio::ip::address_v4({value[at], value[at + 1], value[at + 2], value[at + 3]});
-  if (family == 2 && value.size() == at + 16) {
+std::optional<boost::asio::ip::address> read_ip(std::span<const std::uint8_t> address, std::uint8_t family) {
+  if (family == 1 && address.size() == 4)
+    return boost::asio::ip::address_v4({address[0], address[1], address[2], address[3]});
+  if (family == 2 && address.size() == 16) {
     boost::asio::ip::address_v6::bytes_type v6{};
-    std::copy(value.begin() + static_cast<std::ptrdiff_t>(at), value.end(), v6.begin());
+    std::copy(address.begin(), address.end(), v6.begin());
     return boost::asio::ip::address_v6(v6);
   }
   return std::nullopt;
+}
+
+// MAPPED-ADDRESS and its XOR form once unmasked: reserved byte, family, port
+// (network order), address. nullopt for an unknown family or a wrong length.
+std::optional<boost::asio::ip::udp::endpoint> read_endpoint(std::span<const std::uint8_t> value) {
+  if (value.size() < 4) return std::nullopt;
+  wire::reader in(value);
+  in.skip(1, "the reserved byte");
+  const std::uint8_t family = in.u8("the address family");
+  const std::uint16_t port = in.u16be("the port");
+  const auto ip = read_ip(in.rest(), family);
+  if (!ip) return std::nullopt;
+  return boost::asio::ip::udp::endpoint(*ip, port);
 }
 
 // The 16 bytes an IPv6 XOR address is masked with: cookie then transaction ID.
@@ -216,35 +219,32 @@ message_class class_of(std::uint16_t type) {
   return static_cast<message_class>((type >> 4 & 1) | (type >> 7 & 2));
 }
 
-decode_result decode(std::span<const std::uint8_t> bytes, dialect d) {
-  decode_result out;
-  try {
-    check_header(bytes, d);
+wire::decoded<message> decode(std::span<const std::uint8_t> bytes, dialect d) {
+  return wire::decoding([&] {
+    if (bytes.size() < header_size)
+      throw failure{0, "shorter than a STUN header (20 bytes): " + std::to_string(bytes.size()) + " bytes"};
+    wire::reader in(bytes);
     message m;
-    const std::uint16_t type = be16(bytes, 0);
+    const std::uint16_t type = in.u16be("the message type");
+    check_header(bytes, in.u16be("the message length"), d);
     m.method = method_of(type);
     m.klass = class_of(type);
-    m.cookie = be32(bytes, 4);
-    std::copy(bytes.begin() + 8, bytes.begin() + header_size, m.id.begin());
+    m.cookie = in.u32be("the magic cookie");
+    const auto id = in.take(m.id.size(), "the transaction ID");
+    std::copy(id.begin(), id.end(), m.id.begin());
     // Attributes are read one at a time, never counted or reserved up front.
-    std::size_t at = header_size;
-    while (at < bytes.size()) {
-      std::size_t next = at;
-      attribute a = read_attribute(bytes, at, d, next);
-      check_attribute(a, next, bytes.size(), d);
+    while (!in.at_end()) {
+      attribute a = read_attribute(in, d);
+      check_attribute(a, in.index(), bytes.size(), d);
       m.attributes.push_back(std::move(a));
-      at = next;
     }
-    out.value = std::move(m);
-  } catch (const failure& f) {
-    out.error = {f.offset, f.what};
-  }
-  return out;
+    return m;
+  });
 }
 
 std::optional<std::size_t> framed_size(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < header_size) return std::nullopt;
-  return header_size + be16(bytes, 2);
+  return header_size + wire::reader(bytes).at(2, "the message length").u16be("the message length");
 }
 
 // Judged on what the bytes show, so a stream's first bytes can be judged too.
@@ -256,16 +256,14 @@ std::optional<std::size_t> framed_size(std::span<const std::uint8_t> bytes) {
 bool looks_like_stun(std::span<const std::uint8_t> bytes) {
   if (bytes.empty() || (bytes[0] & 0xC0) != 0) return false;
   if (bytes.size() < 8) return bytes[0] <= 0x03;
-  if (be32(bytes, 4) == magic_cookie) return true;
-  return bytes.size() >= header_size && be16(bytes, 2) == bytes.size() - header_size;
+  wire::reader in(bytes);
+  in.skip(2, "the message type");
+  const std::size_t length = in.u16be("the message length");
+  if (in.u32be("the magic cookie") == magic_cookie) return true;
+  return bytes.size() >= header_size && length == bytes.size() - header_size;
 }
 
-std::optional<boost::asio::ip::udp::endpoint> read_address(const attribute& a) {
-  if (a.value.size() < 4) return std::nullopt;
-  const auto ip = read_ip(a.value, 4, a.value[1]);
-  if (!ip) return std::nullopt;
-  return boost::asio::ip::udp::endpoint(*ip, be16(a.value, 2));
-}
+std::optional<boost::asio::ip::udp::endpoint> read_address(const attribute& a) { return read_endpoint(a.value); }
 
 std::optional<boost::asio::ip::udp::endpoint> read_xor_address(const attribute& a, std::uint32_t cookie,
                                                                const transaction_id& id) {
@@ -276,9 +274,7 @@ std::optional<boost::asio::ip::udp::endpoint> read_xor_address(const attribute& 
   plain[2] ^= mask[0];
   plain[3] ^= mask[1];
   for (std::size_t i = 4; i < plain.size() && i - 4 < mask.size(); ++i) plain[i] ^= mask[i - 4];
-  const auto ip = read_ip(plain, 4, plain[1]);
-  if (!ip) return std::nullopt;
-  return boost::asio::ip::udp::endpoint(*ip, be16(plain, 2));
+  return read_endpoint(plain);
 }
 
 std::optional<error_value> read_error_code(const attribute& a) {
@@ -291,7 +287,7 @@ std::optional<error_value> read_error_code(const attribute& a) {
 
 std::optional<std::uint32_t> read_u32(const attribute& a) {
   if (a.value.size() != 4) return std::nullopt;
-  return be32(a.value, 0);
+  return wire::reader(a.value).u32be("the value");
 }
 
 std::string read_text(const attribute& a) { return std::string(a.value.begin(), a.value.end()); }

@@ -2,6 +2,9 @@
 // the Lync / Skype for Business Edge: pure functions from bytes to messages and
 // back, bounds-checked, no I/O. Decoding never trusts a length field.
 #pragma once
+#include "wire/decoded.hpp"
+#include "wire/writer.hpp"
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/udp.hpp>
 
@@ -70,23 +73,14 @@ std::uint16_t message_type(std::uint16_t method, message_class klass);
 std::uint16_t method_of(std::uint16_t type);
 message_class class_of(std::uint16_t type);
 
-struct decode_error {
-  std::size_t offset = 0; // where decoding stopped
-  std::string what;       // why, for evidence: "attribute 0x0020 at 20 runs past the end"
-};
-
-struct decode_result {
-  std::optional<message> value;
-  decode_error error; // meaningful when value is empty
-};
-
 // One whole message (a UDP datagram, or one frame cut from a TCP stream).
 // rfc: the first two bits must be 0, the header length must be a multiple of 4
 // and equal the bytes after the header, attributes are padded to 4, and a
 // FINGERPRINT must be last. ms_turn: the same header, attributes unpadded.
 // The cookie is not required to be magic_cookie (old servers and MS-TURN);
-// callers decide what they accept.
-decode_result decode(std::span<const std::uint8_t> bytes, dialect d);
+// callers decide what they accept. A failure names where decoding stopped and
+// why, for evidence: "attribute 0x0020 at 20 runs past the end".
+wire::decoded<message> decode(std::span<const std::uint8_t> bytes, dialect d);
 
 // For stream transports (TCP, TLS): the size of the message that starts at
 // `bytes` once its 20-byte header is there; nullopt while fewer than 20 bytes
@@ -152,7 +146,7 @@ private:
   std::uint32_t cookie_;
   transaction_id id_;
   dialect dialect_;
-  std::vector<std::uint8_t> body_; // attributes so far
+  wire::writer body_; // attributes so far
 };
 
 // Human names for evidence: "Allocate", "Binding"; "success response", ...;

@@ -3,6 +3,8 @@
 // (CRC-32), each over the message before it with the header length counting it.
 #include "probes/stun/codec.hpp"
 
+#include "wire/reader.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -16,25 +18,6 @@ constexpr std::uint32_t fingerprint_xor = 0x5354554E; // "STUN": tells a FINGERP
 constexpr std::size_t max_length = 0xFFFF;            // the header's 16-bit length field
 constexpr std::size_t integrity_size = 4 + 20;
 constexpr std::size_t fingerprint_size = 4 + 4;
-
-void put16(std::vector<std::uint8_t>& out, std::size_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-
-void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-  put16(out, v >> 16);
-  put16(out, v & 0xFFFF);
-}
-
-void set_length(std::vector<std::uint8_t>& message, std::size_t length) {
-  message[2] = static_cast<std::uint8_t>(length >> 8);
-  message[3] = static_cast<std::uint8_t>(length);
-}
-
-std::uint32_t be32(std::span<const std::uint8_t> b) {
-  return std::uint32_t{b[0]} << 24 | std::uint32_t{b[1]} << 16 | std::uint32_t{b[2]} << 8 | b[3];
-}
 
 std::array<std::uint8_t, 20> hmac_sha1(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data) {
   // An empty key is a valid HMAC key; OpenSSL wants a non-null pointer for it.
@@ -52,9 +35,10 @@ std::array<std::uint8_t, 20> hmac_sha1(std::span<const std::uint8_t> key, std::s
 // header length as if the message ended right after the checksum attribute.
 std::vector<std::uint8_t> covered_bytes(std::span<const std::uint8_t> message, std::size_t offset,
                                         std::size_t attribute_size) {
-  std::vector<std::uint8_t> covered(message.begin(), message.begin() + static_cast<std::ptrdiff_t>(offset));
-  set_length(covered, offset + attribute_size - header_size);
-  return covered;
+  wire::writer covered;
+  covered.bytes(message.first(offset));
+  covered.patch_u16be(2, static_cast<std::uint16_t>(offset + attribute_size - header_size));
+  return covered.take();
 }
 
 // Whether `a` can be the attribute of that size at its offset in `bytes`, so
@@ -109,7 +93,8 @@ std::optional<bool> verify_fingerprint(std::span<const std::uint8_t> bytes, cons
   const attribute* fp = m.find(attr::fingerprint);
   if (!fp) return std::nullopt;
   if (!placed_in(*fp, bytes, fingerprint_size)) return false;
-  return (crc32(covered_bytes(bytes, fp->offset, fingerprint_size)) ^ fingerprint_xor) == be32(fp->value);
+  return (crc32(covered_bytes(bytes, fp->offset, fingerprint_size)) ^ fingerprint_xor) ==
+         wire::reader(fp->value).u32be("the FINGERPRINT value");
 }
 
 encoder::encoder(std::uint16_t method, message_class klass, std::uint32_t cookie, const transaction_id& id,
@@ -123,10 +108,10 @@ encoder& encoder::add(std::uint16_t type, std::span<const std::uint8_t> value) {
   const std::size_t padding = dialect_ == dialect::rfc ? (4 - value.size() % 4) % 4 : 0;
   if (value.size() > max_length || body_.size() + 4 + value.size() + padding > max_length)
     throw std::length_error("STUN attribute makes the message longer than 65535 bytes");
-  put16(body_, type);
-  put16(body_, value.size());
-  body_.insert(body_.end(), value.begin(), value.end());
-  body_.insert(body_.end(), padding, 0);
+  body_.u16be(type);
+  body_.u16be(static_cast<std::uint16_t>(value.size()));
+  body_.bytes(value);
+  body_.zeros(padding);
   return *this;
 }
 
@@ -135,35 +120,42 @@ encoder& encoder::add_text(std::uint16_t type, std::string_view text) {
 }
 
 encoder& encoder::add_u32(std::uint16_t type, std::uint32_t value) {
-  std::vector<std::uint8_t> bytes;
-  put32(bytes, value);
-  return add(type, bytes);
+  wire::writer w;
+  w.u32be(value);
+  return add(type, w.view());
 }
 
 encoder& encoder::add_address(std::uint16_t type, const boost::asio::ip::udp::endpoint& e) {
-  std::vector<std::uint8_t> value{0, static_cast<std::uint8_t>(e.address().is_v4() ? 1 : 2)};
-  put16(value, e.port());
+  wire::writer value;
+  value.u8(0);
+  value.u8(e.address().is_v4() ? 1 : 2);
+  value.u16be(e.port());
   if (e.address().is_v4()) {
-    for (const auto b : e.address().to_v4().to_bytes()) value.push_back(b);
+    value.bytes(e.address().to_v4().to_bytes());
   } else {
-    for (const auto b : e.address().to_v6().to_bytes()) value.push_back(b);
+    value.bytes(e.address().to_v6().to_bytes());
   }
-  return add(type, value);
+  return add(type, value.view());
 }
 
 encoder& encoder::add_xor_address(std::uint16_t type, const boost::asio::ip::udp::endpoint& e) {
-  std::vector<std::uint8_t> value{0, static_cast<std::uint8_t>(e.address().is_v4() ? 1 : 2)};
-  put16(value, e.port() ^ (cookie_ >> 16));
-  std::vector<std::uint8_t> mask;
-  put32(mask, cookie_);
-  mask.insert(mask.end(), id_.begin(), id_.end());
+  wire::writer value;
+  value.u8(0);
+  value.u8(e.address().is_v4() ? 1 : 2);
+  value.u16be(static_cast<std::uint16_t>(e.port() ^ (cookie_ >> 16)));
+  wire::writer mask;
+  mask.u32be(cookie_);
+  mask.bytes(id_);
   std::size_t i = 0;
+  const auto masked = [&](const auto& address) {
+    for (const auto b : address) value.u8(static_cast<std::uint8_t>(b ^ mask.view()[i++]));
+  };
   if (e.address().is_v4()) {
-    for (const auto b : e.address().to_v4().to_bytes()) value.push_back(b ^ mask[i++]);
+    masked(e.address().to_v4().to_bytes());
   } else {
-    for (const auto b : e.address().to_v6().to_bytes()) value.push_back(b ^ mask[i++]);
+    masked(e.address().to_v6().to_bytes());
   }
-  return add(type, value);
+  return add(type, value.view());
 }
 
 // Throws std::invalid_argument outside 300..699: the class field holds 3..6.
@@ -184,29 +176,29 @@ std::vector<std::uint8_t> encoder::finish(std::optional<std::span<const std::uin
   const std::size_t length =
       body_.size() + (integrity_key ? integrity_size : 0) + (fingerprint ? fingerprint_size : 0);
   if (length > max_length) throw std::length_error("STUN message longer than 65535 bytes");
-  std::vector<std::uint8_t> out;
-  out.reserve(header_size + length);
-  put16(out, type_);
-  put16(out, 0); // set below, once per checksum and at the end
-  put32(out, cookie_);
-  out.insert(out.end(), id_.begin(), id_.end());
-  out.insert(out.end(), body_.begin(), body_.end());
+  constexpr std::size_t length_at = 2;
+  wire::writer out;
+  out.u16be(type_);
+  out.u16be(0); // set below, once per checksum and at the end
+  out.u32be(cookie_);
+  out.bytes(id_);
+  out.bytes(body_.view());
   if (integrity_key) {
-    set_length(out, out.size() + integrity_size - header_size);
-    const auto mac = hmac_sha1(*integrity_key, out);
-    put16(out, attr::message_integrity);
-    put16(out, mac.size());
-    out.insert(out.end(), mac.begin(), mac.end());
+    out.patch_u16be(length_at, static_cast<std::uint16_t>(out.size() + integrity_size - header_size));
+    const auto mac = hmac_sha1(*integrity_key, out.view());
+    out.u16be(attr::message_integrity);
+    out.u16be(static_cast<std::uint16_t>(mac.size()));
+    out.bytes(mac);
   }
   if (fingerprint) {
-    set_length(out, out.size() + fingerprint_size - header_size);
-    const std::uint32_t crc = crc32(out) ^ fingerprint_xor;
-    put16(out, attr::fingerprint);
-    put16(out, 4);
-    put32(out, crc);
+    out.patch_u16be(length_at, static_cast<std::uint16_t>(out.size() + fingerprint_size - header_size));
+    const std::uint32_t crc = crc32(out.view()) ^ fingerprint_xor;
+    out.u16be(attr::fingerprint);
+    out.u16be(4);
+    out.u32be(crc);
   }
-  set_length(out, out.size() - header_size);
-  return out;
+  out.patch_u16be(length_at, static_cast<std::uint16_t>(out.size() - header_size));
+  return out.take();
 }
 
 } // namespace edgeprobe::stun

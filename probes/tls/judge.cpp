@@ -2,8 +2,8 @@
 
 #include "core/option_check.hpp"
 #include "net/name_match.hpp"
+#include "wire/ascii.hpp"
 
-#include <boost/algorithm/string/predicate.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <openssl/x509_vfy.h>
 
@@ -137,11 +137,11 @@ void judge_expectations(const tls_facts& f, const tls_config& cfg, std::vector<t
     out.push_back({status::fail, reason::tls_cert_san_missing,
                    "the certificate served by " + f.served_by + " does not cover " + joined(missing) +
                        "; it covers " + joined(leaf.san_list())});
-  if (cfg.subject_cn && !boost::algorithm::iequals(*cfg.subject_cn, leaf.subject_cn))
+  if (cfg.subject_cn && !iequals_ascii(*cfg.subject_cn, leaf.subject_cn))
     out.push_back({status::fail, reason::tls_cert_name_mismatch,
                    "the certificate served by " + f.served_by + " has the common name " + in_quotes(leaf.subject_cn) +
                        ", not " + in_quotes(*cfg.subject_cn)});
-  if (cfg.issuer_contains && !boost::algorithm::icontains(leaf.issuer, *cfg.issuer_contains))
+  if (cfg.issuer_contains && !icontains_ascii(leaf.issuer, *cfg.issuer_contains))
     out.push_back({status::fail, reason::tls_cert_issuer_mismatch,
                    "the certificate served by " + f.served_by + " was issued by " + in_quotes(leaf.issuer) +
                        ", which does not contain " + in_quotes(*cfg.issuer_contains)});

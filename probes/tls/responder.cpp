@@ -3,6 +3,7 @@
 #include "core/deadline.hpp"
 #include "net/responder_greeting.hpp"
 #include "net/tls_session.hpp"
+#include "wire/ascii.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -36,8 +37,7 @@ net::awaitable<bool> smtp_until_starttls(net::ip::tcp::socket& socket, clock::ti
     std::string command = pending.substr(0, end);
     pending.erase(0, end + 1);
     if (!command.empty() && command.back() == '\r') command.pop_back();
-    std::string verb = command.substr(0, command.find(' '));
-    for (auto& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const std::string verb = upper_ascii(command.substr(0, command.find(' ')));
     if (verb == "EHLO") {
       if (!co_await say("250-edgeprobe.responder greets you\r\n250-SIZE 10240000\r\n250-8BITMIME\r\n250 STARTTLS\r\n"))
         co_return false;

@@ -1,5 +1,7 @@
 #include "probes/tls/smtp_reply.hpp"
 
+#include "wire/ascii.hpp"
+
 #include <algorithm>
 
 namespace edgeprobe {
@@ -59,9 +61,7 @@ smtp_reply parse_smtp_reply(std::string_view buffer) {
 
 bool offers_starttls(const smtp_reply& ehlo) {
   return std::any_of(ehlo.lines.begin(), ehlo.lines.end(), [](const std::string& line) {
-    std::string word = line.substr(0, line.find(' '));
-    std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return word == "STARTTLS";
+    return iequals_ascii(std::string_view(line).substr(0, line.find(' ')), "STARTTLS");
   });
 }
 

@@ -4,6 +4,7 @@
 #include "report/certificate_text.hpp"
 #include "report/json_report.hpp"
 #include "report/junit_report.hpp"
+#include "wire/ascii.hpp"
 
 #include <algorithm>
 #include <array>
@@ -125,11 +126,7 @@ double finite(double ms) { return std::isfinite(ms) && ms > 0 ? ms : 0; }
 
 std::string status_class(status s) { return "s-" + std::string(to_string(s)); }
 
-std::string status_word(status s) {
-  std::string word(to_string(s));
-  std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::toupper(c); });
-  return word;
-}
+std::string status_word(status s) { return upper_ascii(to_string(s)); }
 
 std::string badge(status s) { return "<span class=\"badge " + status_class(s) + "\">" + status_word(s) + "</span>"; }
 

@@ -2,6 +2,7 @@
 
 #include "report/certificate_text.hpp"
 #include "report/evidence_text.hpp"
+#include "wire/ascii.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -25,8 +26,7 @@ std::string_view colour_of(status s) {
 }
 
 std::string label(status s, bool colour) {
-  std::string text(to_string(s));
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
+  std::string text = upper_ascii(to_string(s));
   text.resize(5, ' ');
   return colour ? std::string(colour_of(s)) + text + "\033[0m" : text;
 }

@@ -7,8 +7,9 @@
 // and has its `|` replaced before it goes out.
 #include "report/nagios_report.hpp"
 
+#include "wire/ascii.hpp"
+
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -53,12 +54,6 @@ std::string_view state_word(int state) {
     case nagios_critical: return "CRITICAL";
     default: return "UNKNOWN";
   }
-}
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
 }
 
 // "A (tcp.refused), B (tls.cert.expired) and 2 more": the checks in `wanted`.
@@ -149,7 +144,7 @@ std::string perfdata(const run_result& run) {
 
 // "[FAIL] name: tcp.refused — refused by 192.0.2.10:443"
 std::string long_output_line(const check_result& c) {
-  std::string line = "[" + upper(to_string(c.outcome.state)) + "] " + plugin_text(c.name);
+  std::string line = "[" + upper_ascii(to_string(c.outcome.state)) + "] " + plugin_text(c.name);
   const std::string_view why = code(c.outcome.why);
   const std::string message = plugin_text(c.outcome.message);
   if (!why.empty() || !message.empty()) line += ": ";

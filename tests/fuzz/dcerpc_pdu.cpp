@@ -22,7 +22,7 @@ bool same(const dcerpc::tower& a, const dcerpc::tower& b) {
          a.protocol == b.protocol && a.port == b.port && a.endpoint == b.endpoint && a.address == b.address;
 }
 
-template <class T> void check_error(const dcerpc::decoded<T>& r, std::size_t size) {
+template <class T> void check_error(const wire::decoded<T>& r, std::size_t size) {
   check(!r.error.what.empty() && r.error.offset <= size);
 }
 

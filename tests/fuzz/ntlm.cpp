@@ -21,7 +21,7 @@ void require(bool ok) {
 
 // A failure must say what and where, and the place must be in the message
 // (or its end, for a message cut short).
-template <class T> void clean(const ntlm::decoded<T>& d, std::size_t size) {
+template <class T> void clean(const wire::decoded<T>& d, std::size_t size) {
   if (!d) require(!d.error.what.empty() && d.error.offset <= size);
 }
 

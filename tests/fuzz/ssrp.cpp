@@ -45,7 +45,7 @@ void check(std::span<const std::uint8_t> bytes) {
   }
 
   if (const auto dac = ssrp::decode_dac_response(bytes))
-    if (ssrp::build_dac_response(*dac.port) != original) std::abort();
+    if (ssrp::build_dac_response(*dac.value) != original) std::abort();
 }
 
 } // namespace

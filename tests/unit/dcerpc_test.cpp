@@ -492,7 +492,7 @@ TEST_CASE("dcerpc: Samba's faults and their names") {
   CHECK(std::get<dcerpc::fault_pdu>(*short_fault.value).status == dcerpc::status::access_denied);
 }
 
-TEST_CASE("dcerpc: ept_map request stub, as protocol-notes describes it") {
+TEST_CASE("dcerpc: ept_map request stub, as [MS-RPCE] describes it") {
   const auto samr = syntax("12345778-1234-abcd-ef00-0123456789ac", 1, 0);
   const auto stub = dcerpc::ept_map_query(samr, 1);
   CHECK(stub.size() == 132);

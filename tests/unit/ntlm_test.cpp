@@ -41,13 +41,13 @@ key16 key_of(std::string_view text) {
 
 bytes slice(const bytes& b, std::size_t at, std::size_t n) { return bytes(b.begin() + static_cast<std::ptrdiff_t>(at), b.begin() + static_cast<std::ptrdiff_t>(at + n)); }
 
-template <class T> T parsed(const decoded<T>& d) {
+template <class T> T parsed(const wire::decoded<T>& d) {
   INFO(d.error.what << " (at " << d.error.offset << ")");
   REQUIRE(d);
   return *d.value;
 }
 
-template <class T> decode_error failed(const decoded<T>& d) {
+template <class T> wire::failure failed(const wire::decoded<T>& d) {
   REQUIRE_FALSE(d);
   CHECK_FALSE(d.error.what.empty());
   return d.error;

@@ -41,7 +41,7 @@ std::vector<ssrp::instance> decode_ok(const bytes& b, ssrp::request_kind asked =
   return *r.value;
 }
 
-ssrp::decode_error decode_fails(const bytes& b, ssrp::request_kind asked = ssrp::request_kind::ucast_ex) {
+wire::failure decode_fails(const bytes& b, ssrp::request_kind asked = ssrp::request_kind::ucast_ex) {
   auto r = ssrp::decode_response(b, asked);
   REQUIRE_FALSE(r);
   return r.error;
@@ -205,10 +205,10 @@ TEST_CASE("ssrp: the spec's CLNT_UCAST_INST answer is one instance") {
 TEST_CASE("ssrp: the DAC answer") {
   auto r = ssrp::decode_dac_response(corpus("mc_sqlr_4_3_dac_response.bin"));
   REQUIRE(r);
-  CHECK(*r.port == 57138); // 0xDF32, "32 df" on the wire
+  CHECK(*r.value == 57138); // 0xDF32, "32 df" on the wire
   CHECK(ssrp::build_dac_response(57138) == corpus("mc_sqlr_4_3_dac_response.bin"));
   // nmap's DiscoverDACPort read 41436 from this answer.
-  CHECK(*ssrp::decode_dac_response(corpus("responder_dac_41436.bin")).port == 41436);
+  CHECK(*ssrp::decode_dac_response(corpus("responder_dac_41436.bin")).value == 41436);
 
   r = ssrp::decode_dac_response(bytes{0x05, 0x06, 0x00, 0x01, 0x32});
   CHECK(r.error.offset == 5);

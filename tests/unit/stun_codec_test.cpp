@@ -82,7 +82,7 @@ stun::transaction_id id_from_hex(std::string_view hex) {
   return id_of(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
 }
 
-stun::decode_error decode_fails(const bytes& b, stun::dialect d = stun::dialect::rfc) {
+wire::failure decode_fails(const bytes& b, stun::dialect d = stun::dialect::rfc) {
   auto r = stun::decode(b, d);
   REQUIRE_FALSE(r.value);
   return r.error;

@@ -45,7 +45,7 @@ tds::server_prelogin server_ok(const bytes& b) {
   return *r.value;
 }
 
-tds::decode_error packet_fails(const bytes& b) {
+wire::failure packet_fails(const bytes& b) {
   auto r = tds::decode_packet(b);
   REQUIRE_FALSE(r);
   return r.error;

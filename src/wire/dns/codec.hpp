@@ -1,6 +1,8 @@
 // DNS wire codec (RFC 1035 and the record types edgeprobe checks): pure functions
 // from bytes to messages and back, bounds-checked, no I/O.
 #pragma once
+#include "wire/decoded.hpp"
+
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/ip/address_v6.hpp>
 
@@ -69,21 +71,10 @@ struct message {
   std::vector<record> additional;
 };
 
-// Why bytes are not a DNS message: where parsing stopped and what was wrong there.
-struct parse_error {
-  std::size_t offset = 0;
-  std::string what;
-};
-
-struct parse_result {
-  std::optional<message> value;
-  parse_error error; // meaningful when value is empty
-  explicit operator bool() const { return value.has_value(); }
-};
-
 // Parses a whole DNS message. Every count and length is checked against the bytes
 // actually present; compression pointers may only point backwards, so they cannot loop.
-parse_result parse_message(std::span<const std::uint8_t> bytes);
+// On failure, error.offset is where parsing stopped and error.what what was wrong there.
+wire::decoded<message> parse_message(std::span<const std::uint8_t> bytes);
 
 // Encodes a message without name compression (answers stay small enough for the
 // responder). nullopt when a name is not encodable (label over 63, name over 255 bytes)

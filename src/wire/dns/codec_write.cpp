@@ -1,24 +1,22 @@
 // Encoding DNS messages (queries for tests and tools, answers for the responder).
 #include "wire/dns/codec.hpp"
 
+#include "wire/writer.hpp"
+
 namespace edgeprobe::dns {
 
 namespace {
 
-class writer {
+// The message so far, in network order, and whether every field fit its
+// encoding: the first one that does not makes encode_message give nullopt.
+class message_writer {
 public:
   bool ok = true;
-  std::vector<std::uint8_t> out;
+  wire::writer out;
 
-  void u8(std::uint8_t v) { out.push_back(v); }
-  void u16(std::uint16_t v) {
-    out.push_back(static_cast<std::uint8_t>(v >> 8));
-    out.push_back(static_cast<std::uint8_t>(v));
-  }
-  void u32(std::uint32_t v) {
-    u16(static_cast<std::uint16_t>(v >> 16));
-    u16(static_cast<std::uint16_t>(v));
-  }
+  void u8(std::uint8_t v) { out.u8(v); }
+  void u16(std::uint16_t v) { out.u16be(v); }
+  void u32(std::uint32_t v) { out.u32be(v); }
 
   // A name in presentation form: labels split on unescaped dots; "\." and "\DDD"
   // escapes as parse_message writes them.
@@ -30,7 +28,7 @@ public:
     auto flush = [&] {
       if (label.empty() || label.size() > 63) ok = false;
       u8(static_cast<std::uint8_t>(label.size()));
-      out.insert(out.end(), label.begin(), label.end());
+      out.text(label);
       label.clear();
     };
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -54,17 +52,17 @@ public:
   void character_string(std::string_view s) {
     if (s.size() > 255) ok = false;
     u8(static_cast<std::uint8_t>(s.size()));
-    out.insert(out.end(), s.begin(), s.end());
+    out.text(s);
   }
 
+  // RDLENGTH first, patched once the rdata is written and its size known.
   void rdata(const dns::rdata& data) {
     const std::size_t length_at = out.size();
     u16(0);
     std::visit([this](const auto& d) { body(d); }, data);
     const std::size_t length = out.size() - length_at - 2;
     if (length > 0xFFFF) ok = false;
-    out[length_at] = static_cast<std::uint8_t>(length >> 8);
-    out[length_at + 1] = static_cast<std::uint8_t>(length);
+    out.patch_u16be(length_at, static_cast<std::uint16_t>(length));
   }
 
 private:
@@ -99,20 +97,20 @@ private:
   void body(const caa_rdata& d) {
     u8(d.flags);
     character_string(d.tag);
-    out.insert(out.end(), d.value.begin(), d.value.end());
+    out.text(d.value);
   }
   void body(const soa_rdata& d) {
     name(d.mname);
     name(d.rname);
     for (auto v : {d.serial, d.refresh, d.retry, d.expire, d.minimum}) u32(v);
   }
-  void body(const raw_rdata& d) { out.insert(out.end(), d.bytes.begin(), d.bytes.end()); }
+  void body(const raw_rdata& d) { out.bytes(d.bytes); }
 };
 
 } // namespace
 
 std::optional<std::vector<std::uint8_t>> encode_message(const message& m) {
-  writer w;
+  message_writer w;
   w.u16(m.head.id);
   std::uint16_t flags = static_cast<std::uint16_t>((m.head.opcode & 0x0F) << 11 | (m.head.rcode & 0x0F));
   if (m.head.qr) flags |= 0x8000;
@@ -142,7 +140,7 @@ std::optional<std::vector<std::uint8_t>> encode_message(const message& m) {
     }
   }
   if (!w.ok) return std::nullopt;
-  return std::move(w.out);
+  return w.out.take();
 }
 
 std::optional<std::vector<std::uint8_t>> build_query(std::uint16_t id, std::string_view name, std::uint16_t qtype,

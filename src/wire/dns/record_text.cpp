@@ -1,7 +1,8 @@
 // Presentation forms of records, types and rcodes, as dig prints them.
 #include "wire/dns/codec.hpp"
 
-#include <algorithm>
+#include "wire/ascii.hpp"
+
 #include <array>
 #include <utility>
 
@@ -16,13 +17,6 @@ constexpr std::array<std::pair<std::uint16_t, std::string_view>, 11> type_names{
 }};
 
 constexpr std::array<std::string_view, 6> rcode_names{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    return lower(x) == lower(y);
-  });
-}
 
 std::string text_of(const boost::asio::ip::address_v4& a) { return a.to_string(); }
 std::string text_of(const boost::asio::ip::address_v6& a) { return a.to_string(); }
@@ -67,7 +61,7 @@ std::string type_name(std::uint16_t t) {
 
 std::optional<std::uint16_t> type_from_name(std::string_view name) {
   for (const auto& [value, known] : type_names)
-    if (equal_ignoring_case(known, name)) return value;
+    if (iequals_ascii(known, name)) return value;
   return std::nullopt;
 }
 
@@ -78,14 +72,14 @@ std::string rcode_name(std::uint8_t rc) {
 
 std::optional<std::uint8_t> rcode_from_name(std::string_view name) {
   for (std::size_t i = 0; i < rcode_names.size(); ++i)
-    if (equal_ignoring_case(rcode_names[i], name)) return static_cast<std::uint8_t>(i);
+    if (iequals_ascii(rcode_names[i], name)) return static_cast<std::uint8_t>(i);
   return std::nullopt;
 }
 
 bool same_name(std::string_view a, std::string_view b) {
   if (a.size() > 1 && a.back() == '.') a.remove_suffix(1);
   if (b.size() > 1 && b.back() == '.') b.remove_suffix(1);
-  return equal_ignoring_case(a, b);
+  return iequals_ascii(a, b);
 }
 
 } // namespace edgeprobe::dns

@@ -3,7 +3,12 @@
 // (the http probe's `auth: ntlm`) and for the server (the Exchange-EWS
 // responder verifying a client), and the "NTLM <base64>" header values.
 // Pure functions, no I/O. Decoders are bounds-checked, never throw and never
-// trust a length or offset field; a failure says what was wrong and where.
+// trust a length or offset field; a failure says what was wrong and where
+// (error.offset: where in the message the problem is).
+//
+// The code is in three files: messages.cpp (the messages and the header
+// values), crypto.cpp (NTOWFv2, the responses, session keys; OpenSSL) and
+// utf16.cpp (UTF-16LE and the user name's uppercasing).
 //
 // What is left out, on purpose: NTLMv1 (a server that offers only v1 is not
 // answered, and verify_ntlmv2 never accepts a v1 response), the MIC and
@@ -11,6 +16,8 @@
 // IIS accepts their absence unless Extended Protection is required), signing
 // and sealing (HTTP authenticates the connection, it does not wrap messages).
 #pragma once
+#include "wire/decoded.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -80,17 +87,6 @@ struct version {
   friend bool operator==(const version&, const version&) = default;
 };
 
-struct decode_error {
-  std::string what;
-  std::size_t offset = 0; // where in the message the problem is
-};
-
-template <class T> struct decoded {
-  std::optional<T> value;
-  decode_error error; // meaningful when value is empty
-  explicit operator bool() const { return value.has_value(); }
-};
-
 // ---- NEGOTIATE_MESSAGE ([MS-NLMP] 2.2.1.1) -------------------------------
 
 // Domain and workstation are OEM text, sent only with their *_SUPPLIED flags;
@@ -107,7 +103,7 @@ std::vector<std::uint8_t> build_negotiate(std::uint32_t flags = default_client_f
 // Any negotiate_message: a non-empty domain or workstation adds its *_SUPPLIED flag.
 // (All encoders cut a field over 65,535 bytes there: its Len is 16 bits.)
 std::vector<std::uint8_t> encode_negotiate(const negotiate_message& message);
-decoded<negotiate_message> parse_negotiate(std::span<const std::uint8_t> message);
+wire::decoded<negotiate_message> parse_negotiate(std::span<const std::uint8_t> message);
 
 // ---- CHALLENGE_MESSAGE ([MS-NLMP] 2.2.1.2) -------------------------------
 
@@ -124,7 +120,7 @@ av_pair timestamp_pair(std::uint64_t filetime);               // MsvAvTimestamp
 std::vector<std::uint8_t> encode_av_pairs(std::span<const av_pair> pairs);
 // Pairs up to MsvAvEOL (excluded; bytes after it are ignored). Offsets in
 // errors are relative to `list`.
-decoded<std::vector<av_pair>> parse_av_pairs(std::span<const std::uint8_t> list);
+wire::decoded<std::vector<av_pair>> parse_av_pairs(std::span<const std::uint8_t> list);
 
 struct challenge_message {
   std::uint32_t flags = 0;
@@ -152,7 +148,7 @@ struct challenge_message {
 std::uint32_t answer_flags(std::uint32_t client_flags);
 
 std::vector<std::uint8_t> build_challenge(const challenge_message& message);
-decoded<challenge_message> parse_challenge(std::span<const std::uint8_t> message);
+wire::decoded<challenge_message> parse_challenge(std::span<const std::uint8_t> message);
 
 // ---- AUTHENTICATE_MESSAGE ([MS-NLMP] 2.2.1.3) ----------------------------
 
@@ -190,7 +186,7 @@ std::vector<std::uint8_t> build_authenticate(const challenge_message& challenge,
 // Lays the fields out in the order of [MS-NLMP] 4.2.4.3: domain, user,
 // workstation, LM, NT, session key; Version and MIC when present.
 std::vector<std::uint8_t> encode_authenticate(const authenticate_message& message);
-decoded<authenticate_message> parse_authenticate(std::span<const std::uint8_t> message);
+wire::decoded<authenticate_message> parse_authenticate(std::span<const std::uint8_t> message);
 
 // NTLMv2_RESPONSE ([MS-NLMP] 2.2.2.8) with its NTLMv2_CLIENT_CHALLENGE (2.2.2.7).
 struct ntlmv2_response {
@@ -201,7 +197,7 @@ struct ntlmv2_response {
   std::span<const std::uint8_t> blob;     // "temp" of 3.3.2: everything after NTProofStr, in the input
 };
 // RespType and HiRespType must be 1; an NTLMv1 response (24 bytes) is refused.
-decoded<ntlmv2_response> parse_ntlmv2_response(std::span<const std::uint8_t> nt_response);
+wire::decoded<ntlmv2_response> parse_ntlmv2_response(std::span<const std::uint8_t> nt_response);
 
 // Server side ([MS-NLMP] 3.2.5.1.2): does the NTLMv2 response prove knowledge
 // of `password` for the user and domain the message names, for the challenge
