@@ -1,7 +1,7 @@
 #include "probes/dns/evaluate.hpp"
 
-#include "wire/dns/codec.hpp"
 #include "wire/ascii.hpp"
+#include "wire/dns/codec.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
