@@ -127,6 +127,17 @@ private:
     }
   }
 
+  // `value` checked against `spec`, each problem reported at its place: the
+  // value as the check normalised it, and whether it passed.
+  std::pair<nlohmann::json, bool> checked(const option_spec& spec, const std::string& key, const nlohmann::json& value,
+                                          std::size_t file, const std::string& pointer) {
+    nlohmann::json copy = value;
+    const auto problems = check_option(spec, copy, ctx_.raw_at(file, pointer), key == "password");
+    for (const auto& p : problems) ctx_.error(file, pointer + p.pointer, p.message, p.suggestion);
+    options_ok_ = options_ok_ && problems.empty();
+    return {std::move(copy), problems.empty()};
+  }
+
   void take_option(const std::string& key, const nlohmann::json& value, std::size_t file, const std::string& pointer) {
     const option_spec* spec = find_spec(prober_->options().options, key);
     if (!spec) return unknown_key(key, pointer);
@@ -134,11 +145,8 @@ private:
       options_ok_ = false;
       return;
     }
-    nlohmann::json copy = value;
-    auto problems = check_option(*spec, copy, ctx_.raw_at(file, pointer), key == "password");
-    for (auto& p : problems) ctx_.error(file, pointer + p.pointer, p.message, p.suggestion);
-    options_ok_ = options_ok_ && problems.empty();
-    if (spec->kind == option_kind::file && problems.empty()) {
+    auto [copy, valid] = checked(*spec, key, value, file, pointer);
+    if (spec->kind == option_kind::file && valid) {
       const std::filesystem::path written(copy.get<std::string>());
       const auto resolved = written.is_relative() ? (ctx_.files[file].dir / written).lexically_normal() : written;
       copy = resolved.string();
@@ -200,11 +208,7 @@ private:
       options_ok_ = false;
       return;
     }
-    nlohmann::json copy = value;
-    auto problems = check_option(*spec, copy, ctx_.raw_at(file, pointer), key == "password");
-    for (auto& p : problems) ctx_.error(file, pointer + p.pointer, p.message, p.suggestion);
-    options_ok_ = options_ok_ && problems.empty();
-    out_.options["expect"][key] = std::move(copy);
+    out_.options["expect"][key] = checked(*spec, key, value, file, pointer).first;
   }
 
   // A default applies when the check does not set the key itself and its probe knows it.
