@@ -16,9 +16,10 @@ function(edgeprobe_include_root target scope)
     set(link ${root}/${name})
     get_filename_component(parent ${link} DIRECTORY)
     file(MAKE_DIRECTORY ${parent})
-    if(NOT IS_SYMLINK ${link})
-      file(CREATE_LINK ${PROJECT_SOURCE_DIR}/${path} ${link} SYMBOLIC)
-    endif()
+    # Made anew at every configure: a checkout that moved must not leave links
+    # into the old one.
+    file(REMOVE ${link})
+    file(CREATE_LINK ${PROJECT_SOURCE_DIR}/${path} ${link} SYMBOLIC)
     # Every header is compiled on its own, through its owner's include root, by
     # the header check (tests/CMakeLists.txt).
     if(IS_DIRECTORY ${PROJECT_SOURCE_DIR}/${path})

@@ -11,6 +11,7 @@
 #include "net/responder_pki.hpp"
 #include "probes/modules.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
