@@ -81,6 +81,7 @@ public:
     {
       auto phase = ctx.phases.begin("browser");
       report = co_await ask(browser, std::move(request), first_deadline);
+      if (const auto arrived = stamped_arrival(report)) phase.end_arrived(*arrived);
     }
     v.details["request"] = ssrp::request_name(kind);
     v.details["transmissions"] = transmissions_json(report, report.started);
@@ -188,6 +189,7 @@ private:
     {
       auto phase = ctx.phases.begin("browser_list");
       all = co_await ask(browser, ssrp::build_ucast_ex(), ctx.deadline);
+      if (const auto arrived = stamped_arrival(all)) phase.end_arrived(*arrived);
     }
     v.details["list_transmissions"] = transmissions_json(all, all.started);
     if (all.outcome != udp_outcome::answered) co_return v; // still sqlbrowser.no_response
@@ -217,6 +219,7 @@ private:
     {
       auto phase = ctx.phases.begin("dac");
       dac = co_await ask(browser, *ssrp::build_ucast_dac(cfg.instance), ctx.deadline);
+      if (const auto arrived = stamped_arrival(dac)) phase.end_arrived(*arrived);
     }
     if (dac.outcome != udp_outcome::answered) {
       v.details["dac"] = "no answer (remote admin connections are off, or the DAC is not enabled)";

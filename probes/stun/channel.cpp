@@ -67,8 +67,8 @@ public:
         out.bytes = report.answer;
         out.from = report.answer_from;
         out.from_other_address = report.from_other_address || report.from_other_port;
-        if (!report.transmissions.empty() && report.transmissions.back().rtt)
-          out.rtt_ms = to_ms(*report.transmissions.back().rtt);
+        if (const auto rtt = answer_rtt(report)) out.rtt_ms = to_ms(*rtt);
+        out.arrived = stamped_arrival(report);
         break;
       case udp_outcome::icmp_error: out.how = stun_reply::ended::icmp_error; out.detail = icmp_text(report); break;
       case udp_outcome::silence: out.how = stun_reply::ended::silence; break;

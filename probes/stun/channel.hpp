@@ -32,6 +32,7 @@ struct stun_reply {
   net::ip::udp::endpoint from;   // who answered (for streams: the peer)
   bool from_other_address = false;
   double rtt_ms = 0;
+  std::optional<clock::time_point> arrived; // UDP: the kernel's stamp on the answer
   std::string detail;
   std::optional<udp_report> udp; // the UDP exchange behind it
   nlohmann::json evidence;       // transmissions (UDP), bytes sent and received

@@ -35,6 +35,7 @@ public:
     {
       auto phase = ctx.phases.begin("binding");
       r = co_await channel->exchange(stun::binding_request(stun::new_transaction_id()), ctx.deadline);
+      if (r.arrived) phase.end_arrived(*r.arrived);
     }
     const auto local = channel->local();
     co_await channel->close(ctx.deadline);

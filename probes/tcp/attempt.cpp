@@ -19,6 +19,9 @@ net::awaitable<tcp_attempt> run_tcp_attempt(probe_context& ctx, const tcp_config
     std::optional<phase_log::scope> phase;
     if (log_phases) phase.emplace(ctx.phases.begin("connect"));
     r = co_await connect_with_diagnostics(ctx.executor, remote, options);
+    // The kernel's SYN to SYN-ACK time is the network's; the rest of the phase
+    // was edgeprobe's (the message and the waterfall both say so).
+    if (phase && r.handshake_ms) phase->end_with_network(*r.handshake_ms);
   }
   a.connect = r.why;
   a.connected = r.connected();

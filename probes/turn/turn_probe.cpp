@@ -30,6 +30,7 @@ public:
     {
       auto phase = ctx_.phases.begin(phase_name);
       r = co_await channel_.exchange(std::move(request), ctx_.deadline);
+      if (r.arrived) phase.end_arrived(*r.arrived);
     }
     nlohmann::json record = r.evidence;
     record["request"] = what;

@@ -60,7 +60,7 @@ nlohmann::json evidence(const udp_report& r, std::size_t sent_bytes, clock::time
     d["reply_hex"] = to_hex(shown);
     if (shown.size() < r.answer.size()) d["reply_truncated"] = true;
     if (printable(shown)) d["reply_text"] = std::string(shown.begin(), shown.end());
-    if (!r.transmissions.empty() && r.transmissions.back().rtt) d["rtt_ms"] = to_ms(*r.transmissions.back().rtt);
+    if (const auto rtt = answer_rtt(r)) d["rtt_ms"] = to_ms(*rtt);
   }
   if (r.icmp) {
     nlohmann::json icmp = to_json(*r.icmp);
@@ -181,6 +181,7 @@ public:
 
     auto phase = ctx.phases.begin("exchange");
     const udp_report report = co_await udp_exchange(std::move(request), ctx.deadline);
+    if (const auto arrived = stamped_arrival(report)) phase.end_arrived(*arrived);
     phase.end();
 
     verdict v;

@@ -14,6 +14,8 @@ struct run_args {
   std::vector<std::string> tags;
   std::vector<std::string> only;
   std::size_t concurrency = run_options{}.concurrency;
+  std::size_t threads = run_options{}.threads;
+  std::size_t start_rate = run_options{}.starts_per_ms;
   double timeout_scale = 1.0;
   output_flags output;
 };
@@ -29,6 +31,8 @@ int run(const run_args& args) {
 
   run_options options;
   options.concurrency = args.concurrency;
+  options.threads = args.threads;
+  options.starts_per_ms = args.start_rate;
   options.timeout_scale = args.timeout_scale;
   options.tags = args.tags;
   options.only = args.only;
@@ -46,6 +50,12 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--tags", args->tags, "run only checks with one of these tags (and what they need)")->delimiter(',');
   cmd->add_option("--only", args->only, "run only the check with this name (and what it needs; repeatable)");
   cmd->add_option("--concurrency", args->concurrency, "checks in flight at once")->check(CLI::Range(1, 65536));
+  cmd->add_option("--threads", args->threads, "threads running checks (default 0: one per core)")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--start-rate", args->start_rate,
+                  "checks started per millisecond at most, so a suite does not make its own burst (0: unpaced)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
   cmd->add_option("--timeout-scale", args->timeout_scale, "multiply every timeout (slow links)")
       ->check(CLI::Range(0.01, 100.0));
   add_output_flags(*cmd, args->output);

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,13 @@ namespace edgeprobe {
 struct phase {
   std::string name;       // dns, connect, tls, request, ...
   double start_ms = 0;    // relative to the check's start
-  double duration_ms = 0;
+  double duration_ms = 0; // wall time, start to end
+  // The network's share where the kernel can tell (tcpi_rtt for a handshake, a
+  // receive timestamp for a UDP answer); unset elsewhere.
+  std::optional<double> network_ms = std::nullopt;
+  // edgeprobe's own share: how late it ran after the network had answered
+  // (exact with a kernel time, else an upper bound from its event loop).
+  double lag_ms = 0;
 };
 
 // What a probe concluded. Probes build one per address (or one per check for
@@ -51,6 +58,7 @@ struct check_result {
   double started_ms = 0;     // relative to the run's start
   double duration_ms = 0;
   int attempts = 0;
+  double lag_ms = 0;         // the phases' lag_ms, summed: time spent in edgeprobe's own queue
   std::vector<phase> phases;
   std::vector<address_result> addresses;
 };

@@ -2,6 +2,7 @@
 
 #include "core/deadline.hpp"
 #include "net/endpoint_text.hpp"
+#include "net/receive_timestamp.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -11,11 +12,16 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <map>
 #include <mutex>
+#include <set>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace edgeprobe {
 
@@ -77,15 +83,25 @@ std::string peer_of(int fd) {
   return {};
 }
 
-// One request's completion, shared between c-ares's callback and the awaiting coroutine.
-struct request {
-  explicit request(net::any_io_executor ex) : signal(std::move(ex), net::steady_timer::time_point::max()) {}
-  net::steady_timer signal; // cancelled when the reply is in: a cancellable one-shot event
+// Large enough for a burst of answers while this thread is busy: each small
+// datagram costs ~1 KiB of buffer (its skb). Without CAP_NET_ADMIN the kernel
+// caps it at net.core.rmem_max.
+constexpr int receive_buffer_bytes = 4 << 20;
+
+std::uint16_t message_id(const void* bytes, std::size_t size) {
+  if (size < 2) return 0;
+  const auto* b = static_cast<const std::uint8_t*>(bytes);
+  return static_cast<std::uint16_t>(b[0] << 8 | b[1]);
+}
+
+} // namespace
+
+struct cares_request {
+  explicit cares_request(net::any_io_executor ex) : signal(std::move(ex), net::steady_timer::time_point::max()) {}
+  net::steady_timer signal; // cancelled when the reply is in: a cancellable one-shot event, for every waiter
   bool done = false;
   cares_reply reply;
 };
-
-} // namespace
 
 struct cares_channel::core : std::enable_shared_from_this<core> {
   // A c-ares socket. Released, never closed, by Asio: c-ares owns the descriptor.
@@ -102,6 +118,12 @@ struct cares_channel::core : std::enable_shared_from_this<core> {
   std::map<int, std::shared_ptr<watch>> watches;
   int processing_fd = ARES_SOCKET_BAD; // the socket whose data c-ares is handling right now
   std::string description;
+  std::size_t in_flight = 0;
+  // Our own socket functions see every datagram: when each query id last left
+  // (UDP), and when the datagram c-ares is reading now arrived.
+  std::set<int> datagram_sockets;
+  std::unordered_map<std::uint16_t, clock::time_point> sent_by_id;
+  clock::time_point last_arrival;
 
   explicit core(net::any_io_executor ex) : executor(ex), timer(ex) {}
   ~core() {
@@ -183,29 +205,79 @@ struct cares_channel::core : std::enable_shared_from_this<core> {
   }
 
   static void on_reply(void* arg, int status, int, unsigned char* bytes, int length) {
-    auto* holder = static_cast<std::pair<core*, std::shared_ptr<request>>*>(arg);
+    auto* holder = static_cast<std::pair<core*, std::shared_ptr<cares_request>>*>(arg);
     auto [self, req] = std::move(*holder);
     delete holder;
+    --self->in_flight;
     req->done = true;
     req->reply.status = status;
-    if (bytes && length > 0) req->reply.bytes.assign(bytes, bytes + length);
-    if (self->processing_fd != ARES_SOCKET_BAD) req->reply.server = peer_of(self->processing_fd);
+    if (bytes && length > 0) {
+      req->reply.bytes.assign(bytes, bytes + length);
+      if (auto it = self->sent_by_id.find(message_id(bytes, static_cast<std::size_t>(length)));
+          it != self->sent_by_id.end()) {
+        req->reply.sent = it->second;
+        self->sent_by_id.erase(it);
+      }
+    }
+    if (self->processing_fd != ARES_SOCKET_BAD) {
+      req->reply.server = peer_of(self->processing_fd);
+      if (!req->reply.bytes.empty()) req->reply.arrived = self->last_arrival;
+    }
     req->signal.cancel();
   }
 
   // The argument c-ares hands back to on_reply; owned by c-ares until then.
-  std::pair<std::shared_ptr<request>, void*> start() {
-    auto req = std::make_shared<request>(executor);
-    return {req, new std::pair<core*, std::shared_ptr<request>>(this, req)};
+  std::pair<std::shared_ptr<cares_request>, void*> start() {
+    ++in_flight;
+    auto req = std::make_shared<cares_request>(executor);
+    return {req, new std::pair<core*, std::shared_ptr<cares_request>>(this, req)};
   }
 
-  net::awaitable<std::optional<cares_reply>> finish(std::shared_ptr<request> req, clock::time_point deadline) {
-    arm_timer();
-    if (!req->done) co_await until(deadline, req->signal.async_wait(net::as_tuple(net::use_awaitable)));
-    // Not done: the deadline won. c-ares still owns the request and completes it
-    // later (or at destruction); the callback then finds nobody waiting.
-    if (!req->done) co_return std::nullopt;
-    co_return std::move(req->reply);
+  // --- the socket functions (ares_set_socket_functions) ---------------------
+  static ares_socket_t open_socket(int domain, int type, int protocol, void* data) {
+    const int fd = ::socket(domain, type | SOCK_CLOEXEC, protocol);
+    if (fd < 0 || type != SOCK_DGRAM) return fd;
+    // FORCE needs CAP_NET_ADMIN; without it, the kernel caps the plain option.
+    if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &receive_buffer_bytes, sizeof receive_buffer_bytes) != 0)
+      (void)::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer_bytes, sizeof receive_buffer_bytes);
+    enable_receive_timestamps(fd);
+    static_cast<core*>(data)->datagram_sockets.insert(fd);
+    return fd;
+  }
+
+  static int close_socket(ares_socket_t fd, void* data) {
+    static_cast<core*>(data)->datagram_sockets.erase(fd);
+    return ::close(fd);
+  }
+
+  static int connect_socket(ares_socket_t fd, const sockaddr* address, ares_socklen_t length, void*) {
+    return ::connect(fd, address, length);
+  }
+
+  static ares_ssize_t receive(ares_socket_t fd, void* buffer, size_t size, int flags, sockaddr* from,
+                              ares_socklen_t* from_length, void* data) {
+    auto* self = static_cast<core*>(data);
+    const auto got = receive_stamped(fd, buffer, size, flags, from, from_length);
+    if (got.size < 0) {
+      errno = got.error;
+      return -1;
+    }
+    self->last_arrival = got.arrived;
+    return got.size;
+  }
+
+  static ares_ssize_t send_vector(ares_socket_t fd, const iovec* parts, int count, void* data) {
+    auto* self = static_cast<core*>(data);
+    // A UDP query leaves whole in its first part; over TCP the length prefix
+    // comes first and writes may be partial, so only datagrams are timed.
+    if (count > 0 && self->datagram_sockets.count(fd))
+      self->sent_by_id[message_id(parts[0].iov_base, parts[0].iov_len)] = clock::now();
+    return ::writev(fd, parts, count);
+  }
+
+  static const ares_socket_functions* socket_functions() {
+    static const ares_socket_functions functions{&open_socket, &close_socket, &connect_socket, &receive, &send_vector};
+    return &functions;
   }
 };
 
@@ -231,6 +303,7 @@ cares_channel::cares_channel(net::any_io_executor executor, const resolver_spec&
   if (server) mask |= ARES_OPT_DOMAINS; // a named server gets the name as written: no search list
   if (const int rc = ares_init_options(&core_->channel, &options, mask); rc != ARES_SUCCESS)
     throw std::runtime_error(std::string("c-ares initialisation failed: ") + ares_strerror(rc));
+  ares_set_socket_functions(core_->channel, core::socket_functions(), core_.get());
 
   if (server) {
     ares_addr_port_node node{};
@@ -271,18 +344,31 @@ cares_channel::~cares_channel() = default;
 
 const std::string& cares_channel::description() const { return core_->description; }
 
-net::awaitable<std::optional<cares_reply>> cares_channel::send(std::vector<std::uint8_t> query,
-                                                               clock::time_point deadline) {
+bool completed(const cares_request& request) { return request.done; }
+
+std::size_t cares_channel::in_flight() const { return core_->in_flight; }
+
+std::shared_ptr<cares_request> cares_channel::send(const std::vector<std::uint8_t>& query) {
   auto [req, arg] = core_->start();
   ares_send(core_->channel, query.data(), static_cast<int>(query.size()), &core::on_reply, arg);
-  co_return co_await core_->finish(std::move(req), deadline);
+  core_->arm_timer();
+  return req;
 }
 
-net::awaitable<std::optional<cares_reply>> cares_channel::search(std::string name, int qtype,
-                                                                 clock::time_point deadline) {
+std::shared_ptr<cares_request> cares_channel::search(const std::string& name, int qtype) {
   auto [req, arg] = core_->start();
   ares_search(core_->channel, name.c_str(), 1 /* IN */, qtype, &core::on_reply, arg);
-  co_return co_await core_->finish(std::move(req), deadline);
+  core_->arm_timer();
+  return req;
+}
+
+net::awaitable<std::optional<cares_reply>> cares_channel::wait(std::shared_ptr<cares_request> req,
+                                                               clock::time_point deadline) {
+  if (!req->done) co_await until(deadline, req->signal.async_wait(net::as_tuple(net::use_awaitable)));
+  // Not done: the deadline won. c-ares still owns the request and completes it
+  // later (or at destruction) for whoever still waits.
+  if (!req->done) co_return std::nullopt;
+  co_return req->reply; // a copy: every waiter gets the whole reply
 }
 
 } // namespace edgeprobe

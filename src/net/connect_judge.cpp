@@ -48,6 +48,10 @@ void judge_connect(const connect_report& r, const connect_settings& cfg, verdict
       return;
     }
     v.message = "connected to " + target + " in " + ms_text(r.network_ms());
+    // The waterfall draws the whole phase: say what the rest of it was.
+    if (r.handshake_ms && r.connect_ms - *r.handshake_ms >= 1.0)
+      v.message += " (the kernel's handshake time; edgeprobe was busy for " + ms_text(r.connect_ms - *r.handshake_ms) +
+                   " more before it saw the connection)";
     if (cfg.max_connect_ms && r.network_ms() > *cfg.max_connect_ms)
       v.raise(status::fail, reason::tcp_slow_connect,
               "connecting to " + target + " took " + ms_text(r.network_ms()) + ", more than max_connect_ms " +
@@ -108,6 +112,7 @@ net::awaitable<connect_report> connect_and_judge(probe_context& ctx, const net::
   {
     auto phase = ctx.phases.begin("connect");
     r = co_await connect_with_diagnostics(ctx.executor, remote, {cfg.source_address, 0, ctx.deadline});
+    if (r.handshake_ms) phase.end_with_network(*r.handshake_ms);
   }
   details["connection"] = r.details();
   judge_connect(r, cfg, v);

@@ -7,7 +7,10 @@
 #include <ares.h>
 #include <arpa/inet.h>
 
+#include <algorithm>
+#include <map>
 #include <random>
+#include <tuple>
 
 namespace edgeprobe {
 
@@ -95,22 +98,81 @@ family_result classify(const std::optional<cares_reply>& reply, const std::strin
   return out;
 }
 
-net::awaitable<family_result> ask(cares_channel& channel, const std::string& host, int qtype,
-                                  clock::time_point deadline, clock::time_point started) {
-  auto reply = co_await channel.search(host, qtype, deadline);
-  auto result = classify(reply, host + (qtype == type_a ? " A" : " AAAA"), channel.description(), started);
+// One c-ares channel has one UDP socket per server; past this many queries in
+// flight on each, another channel (another socket) shares the load.
+constexpr std::size_t queries_per_socket = 64;
+constexpr std::size_t most_channels = 8;
+
+} // namespace
+
+struct resolver::impl {
+  impl(net::any_io_executor executor, const resolver_spec& s) : spec(s), executor(std::move(executor)) {
+    channels.push_back(std::make_unique<cares_channel>(this->executor, spec));
+  }
+
+  // The least busy channel; a new one when all are past queries_per_socket.
+  cares_channel& channel_for_new_query() {
+    auto least = std::min_element(channels.begin(), channels.end(),
+                                  [](const auto& a, const auto& b) { return a->in_flight() < b->in_flight(); });
+    if ((*least)->in_flight() >= queries_per_socket && channels.size() < most_channels) {
+      channels.push_back(std::make_unique<cares_channel>(executor, spec));
+      return *channels.back();
+    }
+    return **least;
+  }
+
+  // Identical questions in flight at the same time share one query: a suite of
+  // checks of one name at once would otherwise send the same question hundreds
+  // of times and read hundreds of identical answers.
+  using question = std::tuple<bool /* raw */, std::string, int>;
+  std::shared_ptr<cares_request> in_flight(const question& q) {
+    auto it = asked.find(q);
+    if (it == asked.end() || completed(*it->second.request)) return nullptr;
+    return it->second.request;
+  }
+  void remember(const question& q, std::shared_ptr<cares_request> request, cares_channel& channel) {
+    if (asked.size() >= 1024)
+      std::erase_if(asked, [](const auto& entry) { return completed(*entry.second.request); });
+    asked[q] = {std::move(request), &channel};
+  }
+
+  net::awaitable<std::optional<cares_reply>> ask(const question& q, std::vector<std::uint8_t> raw_query,
+                                                 clock::time_point deadline) {
+    auto request = in_flight(q);
+    cares_channel* channel = request ? asked[q].channel : nullptr;
+    if (!request) {
+      channel = &channel_for_new_query();
+      request = std::get<0>(q) ? channel->send(raw_query) : channel->search(std::get<1>(q), std::get<2>(q));
+      remember(q, request, *channel);
+    }
+    co_return co_await channel->wait(std::move(request), deadline);
+  }
+
+  const std::string& description() const { return channels.front()->description(); }
+
+  struct asked_question {
+    std::shared_ptr<cares_request> request;
+    cares_channel* channel = nullptr;
+  };
+  resolver_spec spec;
+  net::any_io_executor executor;
+  std::vector<std::unique_ptr<cares_channel>> channels;
+  std::map<question, asked_question> asked;
+  std::mt19937 ids{std::random_device{}()};
+};
+
+namespace {
+
+net::awaitable<family_result> ask(resolver::impl& r, const std::string& host, int qtype, clock::time_point deadline,
+                                  clock::time_point started, std::optional<clock::time_point>& arrived) {
+  auto reply = co_await r.ask({false, host, qtype}, {}, deadline);
+  if (reply && reply->arrived) arrived = std::max(arrived.value_or(*reply->arrived), *reply->arrived);
+  auto result = classify(reply, host + (qtype == type_a ? " A" : " AAAA"), r.description(), started);
   if (result.why == reason::none) result = addresses_from(*reply, qtype);
   co_return result;
 }
 
 } // namespace
-
-struct resolver::impl {
-  impl(net::any_io_executor executor, const resolver_spec& s) : spec(s), channel(std::move(executor), s) {}
-  resolver_spec spec;
-  cares_channel channel;
-  std::mt19937 ids{std::random_device{}()};
-};
 
 resolver::resolver(net::any_io_executor executor, const resolver_spec& spec)
     : impl_(std::make_unique<impl>(std::move(executor), spec)) {}
@@ -120,7 +182,7 @@ const resolver_spec& resolver::spec() const { return impl_->spec; }
 net::awaitable<host_lookup> resolver::lookup_host(std::string host, address_family family,
                                                   clock::time_point deadline) {
   host_lookup out;
-  out.resolver_used = impl_->channel.description();
+  out.resolver_used = impl_->description();
   boost::system::error_code ec;
   if (auto literal = net::ip::make_address(host, ec); !ec) {
     out.addresses.push_back(literal);
@@ -133,13 +195,13 @@ net::awaitable<host_lookup> resolver::lookup_host(std::string host, address_fami
   if (family == address_family::any) {
     // Both questions in flight at once: the lookup takes one round trip, not two.
     using namespace net::experimental::awaitable_operators;
-    auto [a, aaaa] = co_await (ask(impl_->channel, host, type_a, deadline, started) &&
-                               ask(impl_->channel, host, type_aaaa, deadline, started));
+    auto [a, aaaa] = co_await (ask(*impl_, host, type_a, deadline, started, out.arrived) &&
+                               ask(*impl_, host, type_aaaa, deadline, started, out.arrived));
     results.push_back(std::move(a));
     results.push_back(std::move(aaaa));
   } else {
     const int qtype = family == address_family::ipv4 ? type_a : type_aaaa;
-    results.push_back(co_await ask(impl_->channel, host, qtype, deadline, started));
+    results.push_back(co_await ask(*impl_, host, qtype, deadline, started, out.arrived));
   }
 
   for (auto& r : results) out.addresses.insert(out.addresses.end(), r.addresses.begin(), r.addresses.end());
@@ -167,7 +229,7 @@ net::awaitable<host_lookup> resolver::lookup_host(std::string host, address_fami
 
 net::awaitable<dns_answer> resolver::query(std::string name, std::uint16_t qtype, clock::time_point deadline) {
   dns_answer out;
-  out.resolver_used = impl_->channel.description();
+  out.resolver_used = impl_->description();
   unsigned char* built = nullptr;
   int length = 0;
   const auto id = static_cast<unsigned short>(impl_->ids());
@@ -182,10 +244,12 @@ net::awaitable<dns_answer> resolver::query(std::string name, std::uint16_t qtype
   ares_free_string(built);
 
   const auto started = clock::now();
-  auto reply = co_await impl_->channel.send(std::move(query), deadline);
+  auto reply = co_await impl_->ask({true, name, qtype}, std::move(query), deadline);
   if (reply && reply->status == ARES_SUCCESS && !reply->bytes.empty()) {
     out.response = std::move(reply->bytes);
     out.server_address = reply->server.empty() ? out.resolver_used : reply->server;
+    out.sent = reply->sent;
+    out.arrived = reply->arrived;
     co_return out;
   }
   auto failed = classify(reply, name + " type " + std::to_string(qtype), out.resolver_used, started);

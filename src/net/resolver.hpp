@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct host_lookup {
   reason why = reason::none;               // dns.nxdomain, dns.timeout, dns.no_address, ...
   std::string message;
   std::string resolver_used;               // "127.0.0.53:53", "system (resolv.conf: 10.0.0.2)"
+  std::optional<clock::time_point> arrived; // when the last answer reached this host (kernel stamp)
 };
 
 // A raw DNS answer for the dns probe, which parses it with its codec.
@@ -33,6 +35,9 @@ struct dns_answer {
   std::vector<std::uint8_t> response; // the whole DNS response message as received
   std::string resolver_used;
   std::string server_address;         // the server that answered, "ip:port"
+  // When the query last left and its response arrived (the kernel's stamp over
+  // UDP): their difference is the network's round trip, whatever the thread was doing.
+  std::optional<clock::time_point> sent, arrived;
 };
 
 class resolver {
@@ -52,8 +57,9 @@ public:
 
   const resolver_spec& spec() const;
 
+  struct impl; // the channels and the questions in flight (resolver.cpp)
+
 private:
-  struct impl;
   std::unique_ptr<impl> impl_;
 };
 

@@ -1,6 +1,7 @@
 #include "net/udp_exchange.hpp"
 
 #include "core/deadline.hpp"
+#include "net/receive_timestamp.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -9,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <cerrno>
 
 namespace edgeprobe {
 
@@ -40,6 +42,7 @@ bool open_socket(udp::socket& socket, const udp_request& request, udp_report& re
   if (ec) return fail(ec, "bind");
   ec = enable_icmp_errors(socket, protocol == udp::v6());
   if (ec) return fail(ec, "open");
+  enable_receive_timestamps(socket.native_handle());
   return true;
 }
 
@@ -80,34 +83,45 @@ net::awaitable<void> send_loop(udp::socket& socket, const udp_request& request, 
   }
 }
 
+// Waits for the socket to be readable, then reads every datagram queued, each
+// with the kernel's arrival stamp: the RTT runs to the arrival, not to the
+// moment this coroutine got the thread back.
 net::awaitable<void> receive_loop(udp::socket& socket, const udp_request& request, udp_report& report) {
   std::vector<std::uint8_t> buffer(max_datagram);
   for (;;) {
-    udp::endpoint from;
-    auto [ec, size] = co_await socket.async_receive_from(net::buffer(buffer), from, net::as_tuple(net::use_awaitable));
-    const auto arrived = clock::now();
-    if (ec == net::error::operation_aborted) co_return;
-    if (ec) {
-      record_failure(socket, ec, "receive", report);
+    auto [waited] = co_await socket.async_wait(udp::socket::wait_read, net::as_tuple(net::use_awaitable));
+    if (waited == net::error::operation_aborted) co_return;
+    for (;;) {
+      udp::endpoint from;
+      socklen_t from_length = static_cast<socklen_t>(from.capacity());
+      const auto got = receive_stamped(socket.native_handle(), buffer.data(), buffer.size(), 0, from.data(), &from_length);
+      if (got.size < 0 && (got.error == EAGAIN || got.error == EWOULDBLOCK)) break;
+      if (got.size < 0) {
+        record_failure(socket, boost::system::error_code(got.error, boost::system::system_category()), "receive", report);
+        co_return;
+      }
+      from.resize(from_length);
+      const std::span<const std::uint8_t> bytes(buffer.data(), static_cast<std::size_t>(got.size));
+      if (request.accept && !request.accept(bytes, from)) {
+        ++report.ignored;
+        continue;
+      }
+      if (report.outcome != udp_outcome::silence) co_return; // the sender concluded first
+      report.outcome = udp_outcome::answered;
+      report.answer.assign(bytes.begin(), bytes.end());
+      report.answer_from = from;
+      report.answered_at = got.arrived;
+      report.arrival_stamped = got.stamped;
+      report.from_other_address = from.address() != request.target.address();
+      report.from_other_port = from.port() != request.target.port();
+      // The last transmission that left before the answer arrived.
+      for (auto it = report.transmissions.rbegin(); it != report.transmissions.rend(); ++it)
+        if (it->sent <= got.arrived) {
+          it->rtt = got.arrived - it->sent;
+          break;
+        }
       co_return;
     }
-    const std::span<const std::uint8_t> bytes(buffer.data(), size);
-    if (request.accept && !request.accept(bytes, from)) {
-      ++report.ignored;
-      continue;
-    }
-    if (report.outcome != udp_outcome::silence) co_return; // the sender concluded first
-    report.outcome = udp_outcome::answered;
-    report.answer.assign(bytes.begin(), bytes.end());
-    report.answer_from = from;
-    report.answered_at = arrived;
-    report.from_other_address = from.address() != request.target.address();
-    report.from_other_port = from.port() != request.target.port();
-    if (!report.transmissions.empty()) {
-      auto& answered = report.transmissions.back();
-      answered.rtt = arrived - answered.sent;
-    }
-    co_return;
   }
 }
 
@@ -122,6 +136,17 @@ net::awaitable<void> exchange(udp::socket& socket, const udp_request& request, c
 }
 
 } // namespace
+
+std::optional<clock::duration> answer_rtt(const udp_report& report) {
+  for (auto it = report.transmissions.rbegin(); it != report.transmissions.rend(); ++it)
+    if (it->rtt) return it->rtt;
+  return std::nullopt;
+}
+
+std::optional<clock::time_point> stamped_arrival(const udp_report& report) {
+  if (report.outcome != udp_outcome::answered || !report.arrival_stamped) return std::nullopt;
+  return report.answered_at;
+}
 
 retransmission_schedule retransmission_schedule::fitted(clock::duration window, int transmissions) {
   transmissions = std::clamp(transmissions, 1, 20);

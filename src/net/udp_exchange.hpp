@@ -68,7 +68,8 @@ struct udp_report {
   // arrived: with identical retransmissions nobody can tell which one it answers.
   std::vector<std::uint8_t> answer;
   net::ip::udp::endpoint answer_from;
-  clock::time_point answered_at;
+  clock::time_point answered_at;   // the kernel's receive stamp when it gave one
+  bool arrival_stamped = false;    // answered_at is the kernel's, not the time edgeprobe read it
   bool from_other_address = false; // answer_from's address is not the target's (the clustered SQL story)
   bool from_other_port = false;
   std::size_t ignored = 0;         // datagrams the acceptor rejected
@@ -83,6 +84,12 @@ struct udp_report {
   boost::system::error_code error; // local_error: what failed ...
   std::string failed_step;         // ... and where: "open", "bind", "send", "receive"
 };
+
+// The RTT of the transmission the answer is attributed to; nullopt unanswered.
+std::optional<clock::duration> answer_rtt(const udp_report& report);
+// The kernel's arrival stamp of the answer, for phase_log::scope::end_arrived;
+// nullopt unanswered or unstamped.
+std::optional<clock::time_point> stamped_arrival(const udp_report& report);
 
 // Runs one exchange. Never throws for network conditions; returns by `deadline`.
 net::awaitable<udp_report> udp_exchange(udp_request request, clock::time_point deadline);

@@ -4,6 +4,7 @@
 #include "report/certificate_text.hpp"
 #include "report/json_report.hpp"
 #include "report/junit_report.hpp"
+#include "report/lag_note.hpp"
 #include "wire/ascii.hpp"
 
 #include <algorithm>
@@ -249,13 +250,13 @@ void write_bar(const lane& l, double scale, std::ostream& out) {
   const double left = start / scale * 100, width = length / scale * 100;
   const auto place = place_label(left, width);
   const std::string title = l.name + ": " + ms_exact(start) + " to " + ms_exact(start + length) + ", " +
-                            ms_exact(length);
+                            ms_exact(length) + phase_lag_text(*l.drawn);
   out << "<div class=\"wf-row\"><div class=\"wf-name\">" << html_escaped(l.name) << "</div><div class=\"wf-track\">"
       << "<div class=\"wf-bar\" style=\"left:" << percent(left) << ";width:" << percent(width)
       << ";background:" << phase_colour(l.name) << "\" title=\"" << html_escaped(title) << "\"></div>"
       << "<span class=\"" << label_class[static_cast<int>(place)] << "\" style=\"left:"
       << percent(place == label_place::before ? left : left + width) << "\">" << ms_text(length)
-      << "</span></div></div>\n";
+      << html_escaped(phase_lag_text(*l.drawn)) << "</span></div></div>\n";
 }
 
 void write_waterfall(const check_result& c, std::ostream& out) {
@@ -350,6 +351,7 @@ void write_check(const check_result& c, const std::string& id, std::ostream& out
       << "<div class=\"check-head\">" << badge(c.outcome.state) << "<h3>" << html_escaped(c.name) << "</h3>"
       << reason_chip(c.outcome) << "<span class=\"dur\">" << ms_text(c.duration_ms) << "</span></div>\n";
   write_verdict(c.outcome, out);
+  if (const auto busy = lag_note(c); !busy.empty()) out << "<p class=\"wf-note\">" << html_escaped(busy) << "</p>\n";
   write_facts(c, out);
   write_waterfall(c, out);
   write_evidence(c.outcome.details, "Evidence", out);

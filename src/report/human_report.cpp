@@ -2,6 +2,7 @@
 
 #include "report/certificate_text.hpp"
 #include "report/evidence_text.hpp"
+#include "report/lag_note.hpp"
 #include "wire/ascii.hpp"
 
 #include <algorithm>
@@ -69,12 +70,13 @@ void write_check(const check_result& c, std::size_t name_width, std::size_t targ
   if (explain && !c.outcome.message.empty()) out << "      " << c.outcome.message << '\n';
   if (explain && c.outcome.state != status::skip && !c.outcome.hint.empty())
     out << "      hint: " << c.outcome.hint << '\n';
+  if (const auto busy = lag_note(c); !busy.empty()) out << "      " << busy << '\n';
   if (!options.verbose) return;
 
   for (const auto& p : c.phases) {
     char line[96];
-    std::snprintf(line, sizeof line, "      phase %-13s %8.1f ms\n", (p.name + ":").c_str(), p.duration_ms);
-    out << line;
+    std::snprintf(line, sizeof line, "      phase %-13s %8.1f ms", (p.name + ":").c_str(), p.duration_ms);
+    out << line << phase_lag_text(p) << '\n';
   }
   write_evidence(c.outcome.details, 6, out);
   for (const auto& a : c.addresses) {

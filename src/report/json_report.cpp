@@ -32,6 +32,8 @@ void write_phases(json_stream& s, const std::vector<phase>& phases) {
     s.member("name", p.name);
     s.member("start_ms", ms(p.start_ms));
     s.member("duration_ms", ms(p.duration_ms));
+    if (p.network_ms) s.member("network_ms", ms(*p.network_ms));
+    s.member("lag_ms", ms(p.lag_ms));
     s.close_object();
   }
   s.close_array();
@@ -63,6 +65,7 @@ void write_check(json_stream& s, const check_result& c) {
   s.member("started_ms", ms(c.started_ms));
   s.member("duration_ms", ms(c.duration_ms));
   s.member("attempts", c.attempts);
+  s.member("lag_ms", ms(c.lag_ms));
   s.key("phases");
   write_phases(s, c.phases);
   s.key("addresses");

@@ -131,8 +131,11 @@ struct families {
   family check_status{"edgeprobe_check_status", "1 for the check's status, 0 for the others."};
   family check_duration{"edgeprobe_check_duration_seconds", "How long the check took, all attempts included."};
   family check_attempts{"edgeprobe_check_attempts", "How many attempts the check made."};
+  family check_lag{"edgeprobe_check_lag_seconds",
+                   "How late edgeprobe ran after the network had answered: its own queue, summed over the phases."};
   family phase_duration{"edgeprobe_check_phase_duration_seconds",
-                        "Time spent in each phase of the check; a phase that occurred more than once is summed."};
+                        "Time spent in each phase of the check, edgeprobe's own lag excluded; a phase that occurred "
+                        "more than once is summed."};
   family reason_info{"edgeprobe_check_reason_info", "1 with the reason code the check carries."};
   family cert_not_after{"edgeprobe_tls_cert_not_after_seconds",
                         "When the leaf certificate the address sent expires, in Unix seconds."};
@@ -142,7 +145,7 @@ struct families {
   family build_info{"edgeprobe_build_info", "1 with the version of edgeprobe that wrote the metrics."};
 
   void write(std::ostream& out) const {
-    for (const family* f : {&check_success, &check_status, &check_duration, &check_attempts, &phase_duration,
+    for (const family* f : {&check_success, &check_status, &check_duration, &check_attempts, &check_lag, &phase_duration,
                             &reason_info, &cert_not_after, &run_duration, &run_checks, &run_start, &build_info})
       f->write(out);
   }
@@ -168,13 +171,15 @@ std::vector<std::string> unique_check_names(const run_result& run) {
 
 // Phase totals in order of first appearance: a redirect chain has a
 // `connect` per hop, and one series per phase name keeps the series set the
-// same from run to run.
+// same from run to run. Alerts are about the network, so edgeprobe's own lag
+// is left out (it has its own series).
 std::vector<std::pair<std::string, double>> phase_totals(const std::vector<phase>& phases) {
   std::vector<std::pair<std::string, double>> totals;
   for (const auto& p : phases) {
+    const double ms = std::max(0.0, p.duration_ms - p.lag_ms);
     auto it = std::find_if(totals.begin(), totals.end(), [&](const auto& t) { return t.first == p.name; });
-    if (it == totals.end()) totals.emplace_back(p.name, p.duration_ms);
-    else it->second += p.duration_ms;
+    if (it == totals.end()) totals.emplace_back(p.name, ms);
+    else it->second += ms;
   }
   return totals;
 }
@@ -213,6 +218,7 @@ void add_check(const check_result& c, const label_set& id, families& f) {
   for (const status s : all_statuses) f.check_status.add(with(id, "status", std::string(to_string(s))), s == state);
   f.check_duration.add(id, c.duration_ms / 1000.0);
   f.check_attempts.add(id, c.attempts);
+  f.check_lag.add(id, c.lag_ms / 1000.0);
   for (const auto& [name, ms] : phase_totals(c.phases)) f.phase_duration.add(with(id, "phase", name), ms / 1000.0);
   if (c.outcome.why != reason::none) f.reason_info.add(with(id, "reason", std::string(code(c.outcome.why))), 1);
 

@@ -70,6 +70,7 @@ net::awaitable<std::vector<net::ip::address>> resolve_target(const check_spec& c
 
   auto timing = phases.begin("dns");
   host_lookup lookup = co_await dns.lookup_host(check.target.host, check.family, deadline);
+  if (lookup.arrived) timing.end_arrived(*lookup.arrived);
   timing.end();
   auto listed = nlohmann::json::array();
   for (const auto& address : lookup.addresses) listed.push_back(address.to_string());
@@ -193,6 +194,7 @@ net::awaitable<check_result> check_execution::run() {
   }
   r.outcome = std::move(kept->outcome);
   r.phases = std::move(kept->phases);
+  for (const auto& p : r.phases) r.lag_ms += p.lag_ms;
   r.addresses = std::move(kept->addresses);
   r.outcome.details = std::move(kept->details);
   if (r.attempts > 1) r.outcome.details["attempts"] = std::move(history);

@@ -9,6 +9,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
+
 namespace edgeprobe {
 
 struct check_execution {
@@ -17,9 +19,9 @@ struct check_execution {
   clock::time_point run_start;
   double timeout_scale = 1.0;
   // The runner's handle on this check: each attempt arms it for its deadline plus
-  // a grace period; on Ctrl-C the runner expires it at once and sets `cancelled`.
+  // a grace period; on Ctrl-C the runner sets `cancelled` and expires it at once.
   net::steady_timer& guard;
-  const bool& cancelled;
+  const std::atomic<bool>& cancelled;
 
   // Never throws: a fault inside a probe becomes an `error` result.
   net::awaitable<check_result> run();

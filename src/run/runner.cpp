@@ -3,17 +3,23 @@
 #include "core/probe.hpp"
 #include "net/process_limits.hpp"
 #include "run/check_execution.hpp"
+#include "run/check_threads.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <deque>
 #include <map>
-#include <memory>
+#include <optional>
+#include <thread>
 
 namespace edgeprobe {
 
@@ -25,13 +31,42 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-// Schedules a suite's checks on one io_context: `needs` order, the concurrency
-// limit, and cancellation. Single-threaded, so it needs no locks.
+// At most `per_ms` starts in any millisecond (a token bucket one millisecond
+// deep): 256 checks begun in the same instant would queue behind each other on
+// the first packets and report that queue as the network's time.
+class start_pacer {
+public:
+  explicit start_pacer(std::size_t per_ms) : per_ms_(static_cast<double>(per_ms)), tokens_(per_ms_) {}
+
+  bool take() {
+    if (per_ms_ == 0) return true;
+    const auto now = clock::now();
+    tokens_ = std::min(per_ms_, tokens_ + to_ms(now - refilled_) * per_ms_);
+    refilled_ = now;
+    if (tokens_ < 1) return false;
+    tokens_ -= 1;
+    return true;
+  }
+  // When the next start is allowed.
+  clock::duration wait() const {
+    return std::chrono::microseconds(static_cast<long>((1 - tokens_) / per_ms_ * 1000.0) + 1);
+  }
+
+private:
+  double per_ms_;
+  double tokens_;
+  clock::time_point refilled_ = clock::now();
+};
+
+// Schedules a suite's checks: `needs` order, the concurrency limit, pacing and
+// cancellation. All of its state lives on the control thread (one io_context),
+// so it needs no locks; checks run on the worker threads and report back here.
 class scheduler {
 public:
-  scheduler(net::io_context& io, const suite& s, const run_options& options)
-      : io_(io), suite_(s), options_(options), resolvers_(io.get_executor()), signals_(io),
-        slots_(s.checks.size()) {
+  scheduler(net::io_context& control, check_threads& workers, const suite& s, const run_options& options)
+      : control_(control), workers_(workers), suite_(s), options_(options), signals_(control),
+        pacing_(control), pacer_(options.starts_per_ms), slots_(s.checks.size()),
+        keep_running_(control.get_executor()) {
     result_.suite = s.name;
     for (std::size_t i = 0; i < s.checks.size(); ++i) index_[s.checks[i].name] = i;
   }
@@ -45,7 +80,7 @@ public:
     for (std::size_t i = 0; i < slots_.size(); ++i)
       if (!slots_[i].done && slots_[i].pending_needs == 0) needs_settled(i);
     launch_ready();
-    if (finished_ == slots_.size()) signals_.cancel();
+    if (finished_ == slots_.size()) all_done();
   }
 
   run_result take() {
@@ -60,8 +95,6 @@ private:
     std::vector<std::size_t> dependents;
     bool done = false;
     check_result result;
-    std::unique_ptr<net::steady_timer> guard;
-    std::unique_ptr<check_execution> execution;
   };
 
   void wire_needs() {
@@ -131,29 +164,33 @@ private:
   void launch_ready() {
     const std::size_t limit = std::max<std::size_t>(1, options_.concurrency);
     while (!ready_.empty() && in_flight_ < limit) {
+      if (!pacer_.take()) return pace();
       const std::size_t i = ready_.front();
       ready_.pop_front();
       launch(i);
     }
   }
 
-  void launch(std::size_t i) {
-    ++in_flight_;
-    auto& s = slots_[i];
-    s.guard = std::make_unique<net::steady_timer>(io_);
-    s.execution = std::make_unique<check_execution>(
-        check_execution{suite_.checks[i], resolvers_, start_, options_.timeout_scale, *s.guard, cancelled_});
-    net::co_spawn(io_, s.execution->run(), [this, i](std::exception_ptr e, check_result r) {
-      --in_flight_;
-      if (e) { // check_execution contains probe faults; this is the last line of defence
-        r = not_run(i, reason::internal_error, "the runner failed on this check");
-        r.outcome.state = status::error;
-      }
-      slots_[i].execution.reset();
-      slots_[i].guard.reset();
-      finish(i, std::move(r));
+  void pace() {
+    if (pacing_armed_) return;
+    pacing_armed_ = true;
+    pacing_.expires_after(pacer_.wait());
+    pacing_.async_wait([this](boost::system::error_code) {
+      pacing_armed_ = false;
       launch_ready();
     });
+  }
+
+  void launch(std::size_t i) {
+    ++in_flight_;
+    workers_.run(suite_.checks[i], start_, options_.timeout_scale, cancelled_,
+                 [this, i](std::optional<check_result> r) {
+                   net::post(control_, [this, i, r = std::move(r)]() mutable {
+                     --in_flight_;
+                     finish(i, r ? std::move(*r) : internal_failure(i));
+                     launch_ready();
+                   });
+                 });
   }
 
   void finish(std::size_t i, check_result r) {
@@ -168,7 +205,22 @@ private:
     if (options_.on_result) options_.on_result(s.result, finished_, slots_.size());
     for (std::size_t d : s.dependents)
       if (--slots_[d].pending_needs == 0) needs_settled(d);
-    if (finished_ == slots_.size()) signals_.cancel();
+    if (finished_ == slots_.size()) all_done();
+  }
+
+  // check_execution contains probe faults; this is the last line of defence.
+  check_result internal_failure(std::size_t i) {
+    auto r = not_run(i, reason::internal_error, "the runner failed on this check");
+    r.outcome.state = status::error;
+    return r;
+  }
+
+  void all_done() {
+    signals_.cancel();
+    pacing_.cancel();
+    keep_running_.reset();
+    // Idle channels (a resolver's socket) may still hold the loop; the run is over.
+    control_.stop();
   }
 
   void watch_signals() {
@@ -191,34 +243,54 @@ private:
       ready_.pop_front();
       finish(i, not_run(i, reason::check_cancelled, "not run: the run was interrupted"));
     }
-    for (auto& s : slots_)
-      if (s.guard) s.guard->expires_at(clock::time_point::min()); // wakes the check's guard now
+    workers_.cancel_all();
   }
 
-  net::io_context& io_;
+  net::io_context& control_;
+  check_threads& workers_;
   const suite& suite_;
   const run_options& options_;
-  resolver_pool resolvers_;
   net::signal_set signals_;
+  net::steady_timer pacing_;
+  bool pacing_armed_ = false;
+  start_pacer pacer_;
   std::vector<slot> slots_;
   std::map<std::string, std::size_t> index_;
   std::deque<std::size_t> ready_;
   std::size_t in_flight_ = 0;
   std::size_t finished_ = 0;
-  bool cancelled_ = false;
+  std::atomic<bool> cancelled_ = false;
   clock::time_point start_;
   run_result result_;
+  net::executor_work_guard<net::io_context::executor_type> keep_running_;
 };
+
+std::size_t thread_count(const run_options& options, std::size_t checks) {
+  std::size_t n = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  return std::clamp<std::size_t>(n, 1, std::max<std::size_t>(1, checks));
+}
 
 } // namespace
 
 run_result run_suite(const suite& s, const run_options& options) {
   raise_open_file_limit();
-  net::io_context io(1);
-  scheduler work(io, s, options);
-  work.start();
-  io.run();
-  return work.take();
+  const std::size_t threads = thread_count(options, s.checks.size());
+  net::io_context control(1);
+  // One thread: the checks share the control thread's loop, as a single
+  // io_context program would. More: each worker runs its own loop.
+  check_threads workers(threads == 1 ? &control : nullptr, threads);
+  std::optional<run_result> out;
+  {
+    scheduler work(control, workers, s, options);
+    work.start();
+    if (threads == 1)
+      workers.run_here();
+    else
+      control.run();
+    out = work.take();
+  }
+  workers.stop();
+  return std::move(*out);
 }
 
 } // namespace edgeprobe

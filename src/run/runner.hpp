@@ -1,5 +1,6 @@
-// Runs a suite: one io_context thread, bounded concurrency, the check deadline,
-// retries, fan-out over resolved addresses, `needs`, and Ctrl-C.
+// Runs a suite: checks spread over one io_context thread per core, bounded
+// concurrency, paced starts, the check deadline, retries, fan-out over resolved
+// addresses, `needs`, and Ctrl-C.
 #pragma once
 #include "core/check.hpp"
 #include "core/result.hpp"
@@ -13,6 +14,8 @@ namespace edgeprobe {
 
 struct run_options {
   std::size_t concurrency = 256;     // checks in flight at once
+  std::size_t threads = 0;           // threads running checks; 0: one per core
+  std::size_t starts_per_ms = 64;    // checks started per millisecond at most; 0: unpaced
   double timeout_scale = 1.0;        // multiplies every check's timeout
   std::vector<std::string> tags;     // when set, checks without any of these tags are skipped
   std::vector<std::string> only;     // when set, only these check names run

@@ -65,6 +65,9 @@ void write_serve_metrics(const serve_state& state, std::ostream& out) {
   // Suite names are restricted to letters, digits, '.', '_' and '-' (serve_config), so they need no escaping.
   family(out, "edgeprobe_serve_runs_total", "counter", "Runs of each scheduled suite that have ended.");
   for (const auto& s : suites) out << "edgeprobe_serve_runs_total{suite=\"" << s.name << "\"} " << s.runs << '\n';
+  family(out, "edgeprobe_serve_check_lag_seconds", "histogram",
+         "How late edgeprobe ran after the network had answered, per check, over every run since serve started.");
+  for (const auto& s : suites) s.lag.write(out, s.name);
   family(out, "edgeprobe_serve_checks_in_flight", "gauge", "Checks of runs in progress that have not ended.");
   out << "edgeprobe_serve_checks_in_flight " << g.scheduler->checks_in_flight() << '\n';
   const auto reloads = state.reloads();

@@ -18,6 +18,7 @@ struct suite_scheduler::worker {
   std::vector<run_handler> waiting;
   std::shared_ptr<const run_result> last;
   std::uint64_t runs = 0;
+  lag_histogram lag;
   std::thread thread;
 };
 
@@ -36,6 +37,7 @@ suite_scheduler::suite_scheduler(std::shared_ptr<const serve_config> config, con
       if (earlier.name == spec.name) {
         w->last = earlier.last;
         w->runs = earlier.runs;
+        w->lag = earlier.lag;
       }
     workers_.push_back(std::move(w));
   }
@@ -80,7 +82,7 @@ std::vector<suite_snapshot> suite_scheduler::snapshot() const {
   std::vector<suite_snapshot> out;
   for (const auto& w : workers_) {
     std::lock_guard lock(w->mutex);
-    out.push_back({w->spec.name, w->last, w->runs});
+    out.push_back({w->spec.name, w->last, w->runs, w->lag});
   }
   return out;
 }
@@ -134,6 +136,7 @@ void suite_scheduler::loop(worker& w) {
       std::lock_guard lock(w.mutex);
       w.last = result;
       ++w.runs;
+      w.lag.observe_run(*result);
       answered.swap(w.waiting);
       w.requested = false; // every waiting /probe is answered by this run
     }

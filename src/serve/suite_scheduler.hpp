@@ -5,6 +5,7 @@
 // grow with uptime.
 #pragma once
 #include "core/result.hpp"
+#include "serve/lag_histogram.hpp"
 #include "serve/serve_config.hpp"
 
 #include <atomic>
@@ -26,6 +27,7 @@ struct suite_snapshot {
   std::string name;
   std::shared_ptr<const run_result> last; // null until the first run ends
   std::uint64_t runs = 0;                 // runs ended since serve started
+  lag_histogram lag;                      // every run's checks since serve started
 };
 
 // The runs that have ended, one per suite, for the reporters (which take run_result pointers).

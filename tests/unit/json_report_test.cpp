@@ -29,7 +29,8 @@ run_result sample() {
   c.started_ms = 0.8;
   c.duration_ms = 54.2;
   c.attempts = 1;
-  c.phases = {{"dns", 0.0, 1.2}, {"connect", 1.2, 0.3}};
+  c.lag_ms = 0.25;
+  c.phases = {{"dns", 0.0, 1.2}, {"connect", 1.2, 0.3, 0.2, 0.1}};
   address_result a;
   a.address = "192.0.2.10";
   a.port = 443;
@@ -62,9 +63,14 @@ TEST_CASE("the JSON document has exactly the fields of results.md") {
   for (const auto& [k, v] : r.items()) keys.push_back(k);
   // In the order results.md shows them, so a document reads the same everywhere.
   CHECK(keys == std::vector<std::string>{"name", "probe", "target", "tags", "status", "reason", "message", "hint",
-                                         "started_ms", "duration_ms", "attempts", "phases", "addresses", "details"});
+                                         "started_ms", "duration_ms", "attempts", "lag_ms", "phases", "addresses",
+                                         "details"});
+  CHECK(r["lag_ms"] == 0.25);
+  // network_ms only where the kernel measured it.
+  CHECK(r["phases"][0] == nlohmann::ordered_json{{"name", "dns"}, {"start_ms", 0.0}, {"duration_ms", 1.2}, {"lag_ms", 0.0}});
   CHECK(r["reason"] == "tcp.refused");
-  CHECK(r["phases"][1] == nlohmann::ordered_json{{"name", "connect"}, {"start_ms", 1.2}, {"duration_ms", 0.3}});
+  CHECK(r["phases"][1] == nlohmann::ordered_json{
+                              {"name", "connect"}, {"start_ms", 1.2}, {"duration_ms", 0.3}, {"network_ms", 0.2}, {"lag_ms", 0.1}});
   const auto& a = r["addresses"][0];
   CHECK(a["address"] == "192.0.2.10");
   CHECK(a["port"] == 443);

@@ -9,7 +9,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <map>
+#include <mutex>
+#include <set>
+#include <thread>
 
 using namespace edgeprobe;
 using namespace std::chrono_literals;
@@ -75,10 +79,68 @@ std::shared_ptr<script> steps(std::map<std::string, std::vector<std::string>> by
   return s;
 }
 
+// One thread unless a test asks for more: scripted_probe counts without locks.
 run_result run(const suite& s, run_options o = {}) {
   o.handle_signals = false;
+  if (o.threads == 0) o.threads = 1;
   return run_suite(s, o);
 }
+
+// For the threaded tests: each check's outcome comes from its own name, so the
+// result does not depend on which thread ran it or when.
+class named_outcome_probe final : public probe {
+public:
+  std::string_view name() const override { return "named"; }
+  std::string_view summary() const override { return "test double"; }
+  target_rules target() const override { return {}; }
+  const probe_options& options() const override { static const probe_options none; return none; }
+  std::shared_ptr<const probe_config> configure(const nlohmann::json&, config_errors&) const override { return nullptr; }
+
+  net::awaitable<verdict> run(probe_context& ctx) const override {
+    const int now = ++in_flight_now;
+    for (int seen = max_in_flight; now > seen && !max_in_flight.compare_exchange_weak(seen, now);) {}
+    {
+      std::lock_guard lock(mutex);
+      threads.insert(std::this_thread::get_id());
+      starts.push_back(clock::now());
+    }
+    auto phase = ctx.phases.begin("work");
+    net::steady_timer t(ctx.executor, std::chrono::milliseconds(std::hash<std::string>{}(ctx.check.name) % 7));
+    co_await t.async_wait(net::as_tuple(net::use_awaitable));
+    --in_flight_now;
+    verdict v;
+    const auto n = std::stoi(ctx.check.name.substr(1));
+    if (n % 3 == 1) v.raise(status::fail, reason::tcp_refused, "refused: " + ctx.check.name);
+    if (n % 5 == 2) v.raise(status::warn, reason::tls_cert_expires_soon, "soon: " + ctx.check.name);
+    co_return v;
+  }
+
+  mutable std::atomic<int> in_flight_now = 0, max_in_flight = 0;
+  mutable std::mutex mutex;
+  mutable std::set<std::thread::id> threads;
+  mutable std::vector<clock::time_point> starts;
+};
+
+// A probe that holds its thread: what a slow handler does to every other
+// check on the same loop.
+class hogging_probe final : public probe {
+public:
+  std::string_view name() const override { return "hog"; }
+  std::string_view summary() const override { return "test double"; }
+  target_rules target() const override { return {}; }
+  const probe_options& options() const override { static const probe_options none; return none; }
+  std::shared_ptr<const probe_config> configure(const nlohmann::json&, config_errors&) const override { return nullptr; }
+
+  net::awaitable<verdict> run(probe_context& ctx) const override {
+    const bool hog = ctx.check.name == "hog";
+    auto phase = ctx.phases.begin("work");
+    net::steady_timer t(ctx.executor, hog ? 10ms : 30ms);
+    co_await t.async_wait(net::as_tuple(net::use_awaitable));
+    phase.end();
+    if (hog) std::this_thread::sleep_for(150ms); // the timer of the other check expires meanwhile
+    co_return verdict{};
+  }
+};
 
 } // namespace
 
@@ -193,4 +255,70 @@ TEST_CASE("a probe that does not connect runs once, without addresses") {
   CHECK(r.results[0].outcome.hint.find("Renew") != std::string::npos);
   REQUIRE(r.results[0].phases.size() == 1);
   CHECK(r.results[0].phases[0].name == "work");
+}
+
+TEST_CASE("threads: the same suite gives the same results in the same order with 1 and with 4 threads") {
+  named_outcome_probe p;
+  suite s;
+  for (int i = 0; i < 200; ++i) {
+    s.checks.push_back(make_check(p, "c" + std::to_string(i), "127.0.0.1", nullptr));
+    if (i % 10 == 9) s.checks.back().needs = {"c" + std::to_string(i - 1)};
+  }
+  run_options one;
+  one.threads = 1;
+  one.concurrency = 16;
+  const auto a = run(s, one);
+  CHECK(p.threads.size() == 1);
+  p.threads.clear();
+  run_options four = one;
+  four.threads = 4;
+  const auto b = run(s, four);
+  CHECK(p.threads.size() == 4); // round-robin: every thread ran checks
+  CHECK(p.max_in_flight <= 16); // the limit holds across threads
+  REQUIRE(a.results.size() == b.results.size());
+  int failed = 0, skipped = 0;
+  for (std::size_t i = 0; i < a.results.size(); ++i) {
+    CAPTURE(i);
+    CHECK(a.results[i].name == b.results[i].name);
+    CHECK(a.results[i].outcome.state == b.results[i].outcome.state);
+    CHECK(a.results[i].outcome.why == b.results[i].outcome.why);
+    CHECK(a.results[i].outcome.message == b.results[i].outcome.message);
+    failed += b.results[i].outcome.state == status::fail;
+    skipped += b.results[i].outcome.why == reason::check_needs_failed;
+  }
+  CHECK(failed > 50);
+  CHECK(skipped > 0);
+}
+
+TEST_CASE("pacing: no more checks start in a millisecond than starts_per_ms") {
+  named_outcome_probe p;
+  suite s;
+  for (int i = 0; i < 60; ++i) s.checks.push_back(make_check(p, "c" + std::to_string(i), "127.0.0.1", nullptr));
+  run_options o;
+  o.threads = 2;
+  o.starts_per_ms = 4;
+  run(s, o);
+  REQUIRE(p.starts.size() == 60);
+  std::sort(p.starts.begin(), p.starts.end());
+  // The bucket allows at most 4 + 4·T starts in T ms, so any 13 launches span
+  // 2 ms; 1 ms of that is slack for the hop to a worker thread. Unpaced, all
+  // 60 begin within microseconds.
+  std::size_t crowded = 0;
+  for (std::size_t i = 12; i < p.starts.size(); ++i) crowded += to_ms(p.starts[i] - p.starts[i - 12]) < 1.0;
+  CHECK(crowded == 0);
+}
+
+TEST_CASE("lag: a check whose timer fired while another check held the thread records that wait as lag") {
+  hogging_probe p;
+  suite s;
+  s.checks.push_back(make_check(p, "hog", "127.0.0.1", nullptr));
+  s.checks.push_back(make_check(p, "victim", "127.0.0.1", nullptr));
+  run_options o;
+  o.threads = 1;
+  const auto r = run(s, o);
+  REQUIRE(r.results[1].phases.size() == 1);
+  const auto& victim = r.results[1];
+  CHECK(victim.phases[0].lag_ms > 50);  // its 30 ms timer ended ~130 ms late, behind the hog
+  CHECK(victim.lag_ms == doctest::Approx(victim.phases[0].lag_ms));
+  CHECK(r.results[0].phases[0].lag_ms < 50); // the hog itself ran when its own timer fired
 }

@@ -1,0 +1,90 @@
+#include "run/check_threads.hpp"
+
+#include "run/check_execution.hpp"
+#include "run/measured_loop.hpp"
+#include "run/resolver_pool.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <set>
+#include <thread>
+
+namespace edgeprobe {
+
+struct check_threads::worker {
+  explicit worker(net::io_context* shared)
+      : io(shared ? *shared : own.emplace(1)), resolvers(io.get_executor()), keep_running(io.get_executor()) {}
+
+  std::optional<net::io_context> own;
+  net::io_context& io;
+  // Below the io_context: destroyed first, while their sockets' loop still exists.
+  resolver_pool resolvers;
+  // The running checks' guards; touched only on this worker's thread.
+  std::set<net::steady_timer*> guards;
+  net::executor_work_guard<net::io_context::executor_type> keep_running;
+  std::thread thread;
+};
+
+namespace {
+
+net::awaitable<check_result> run_on(check_threads::worker& w, const check_spec& check, clock::time_point run_start,
+                                    double timeout_scale, const std::atomic<bool>& cancelled) {
+  net::steady_timer guard(w.io);
+  w.guards.insert(&guard);
+  struct forget {
+    check_threads::worker& w;
+    net::steady_timer* guard;
+    ~forget() { w.guards.erase(guard); }
+  } on_exit{w, &guard};
+  check_execution execution{check, w.resolvers, run_start, timeout_scale, guard, cancelled};
+  co_return co_await execution.run();
+}
+
+} // namespace
+
+check_threads::check_threads(net::io_context* shared, std::size_t count) {
+  if (shared) {
+    workers_.push_back(std::make_unique<worker>(shared));
+    return;
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    workers_.push_back(std::make_unique<worker>(nullptr));
+    auto& w = *workers_.back();
+    w.thread = std::thread([&w] { run_measured(w.io); });
+  }
+}
+
+check_threads::~check_threads() { stop(); }
+
+void check_threads::run(const check_spec& check, clock::time_point run_start, double timeout_scale,
+                        const std::atomic<bool>& cancelled, std::function<void(std::optional<check_result>)> done) {
+  auto& w = *workers_[next_++ % workers_.size()];
+  net::co_spawn(w.io, run_on(w, check, run_start, timeout_scale, cancelled),
+                [done = std::move(done)](std::exception_ptr e, check_result r) {
+                  done(e ? std::nullopt : std::optional<check_result>(std::move(r)));
+                });
+}
+
+void check_threads::cancel_all() {
+  for (auto& w : workers_)
+    net::post(w->io, [&w = *w] {
+      for (auto* guard : w.guards) guard->expires_at(clock::time_point::min()); // wakes the check's guard now
+    });
+}
+
+void check_threads::run_here() { run_measured(workers_.front()->io); }
+
+void check_threads::stop() {
+  for (auto& w : workers_) {
+    w->keep_running.reset();
+    if (w->thread.joinable()) {
+      w->io.stop();
+      w->thread.join();
+    }
+  }
+}
+
+} // namespace edgeprobe
