@@ -3,6 +3,7 @@
 #include "core/probe.hpp"
 #include "net/process_limits.hpp"
 #include "run/check_execution.hpp"
+#include "run/problems.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -146,8 +147,8 @@ private:
     net::co_spawn(io_, s.execution->run(), [this, i](std::exception_ptr e, check_result r) {
       --in_flight_;
       if (e) { // check_execution contains probe faults; this is the last line of defence
-        r = not_run(i, reason::internal_error, "the runner failed on this check");
-        r.outcome.state = status::error;
+        r = not_run(i, reason::none, "");
+        r.outcome.raise(status::error, reason::internal_error, "the runner failed on this check");
       }
       slots_[i].execution.reset();
       slots_[i].guard.reset();
@@ -163,6 +164,7 @@ private:
     // A hint says what to check next; a pass's reason is evidence, with nothing to fix.
     if (r.outcome.hint.empty() && r.outcome.why != reason::none && r.outcome.state != status::pass)
       r.outcome.hint = std::string(hint(r.outcome.why));
+    write_problems(r);
     s.result = std::move(r);
     ++finished_;
     if (options_.on_result) options_.on_result(s.result, finished_, slots_.size());
