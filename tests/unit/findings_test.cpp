@@ -41,7 +41,7 @@ TEST_CASE("a later failure becomes the reason, and the earlier warning stays in 
   CHECK(v.findings[1].why == reason::epm_dynamic_port_unreachable);
 }
 
-TEST_CASE("at equal severity the first stays the reason; the second is still a finding") {
+TEST_CASE("at equal severity the first stays the reason, and the second is still a finding") {
   verdict v;
   v.raise(status::fail, reason::tls_cert_expired, "expired");
   v.raise(status::fail, reason::tls_cert_untrusted, "untrusted");
@@ -51,7 +51,7 @@ TEST_CASE("at equal severity the first stays the reason; the second is still a f
   CHECK(v.findings[1].message == "untrusted");
 }
 
-TEST_CASE("a pass with a reason and a skip are not findings; the same finding twice is listed once") {
+TEST_CASE("a pass with a reason and a skip are not findings, and the same finding twice is listed once") {
   verdict v;
   v.raise(status::pass, reason::path_address_translated, "NAT seen");
   v.raise(status::skip, reason::check_cancelled, "not run");

@@ -88,7 +88,7 @@ TEST_CASE("human without -v: the check's reason and message only") {
   CHECK(text.find("epm.address_mismatch") == std::string::npos);
 }
 
-TEST_CASE("html: the card lists every finding, escaped, in order; a lone finding that is the reason is not repeated") {
+TEST_CASE("html: the card lists every finding, escaped, in order, and a lone finding that is the reason is not repeated") {
   std::ostringstream out;
   write_html_report(dnat_run(), out, {});
   const auto html = out.str();
