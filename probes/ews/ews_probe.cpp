@@ -15,6 +15,13 @@ std::string joined(const std::vector<std::string>& items) {
   return out.empty() ? "no scheme" : out;
 }
 
+// What was found at the end, as the message: after a warning (a redirect to
+// another host, a slow connect) the warning's message stays first.
+void conclude(verdict& v, const std::string& found) {
+  if (v.passed()) v.message = found;
+  else if (v.state == status::warn) v.message += ". " + found;
+}
+
 const char* operation_name(const std::optional<ews::operation>& op) {
   if (!op) return "none";
   return *op == ews::operation::get_folder ? "GetFolder" : "GetUserOofSettings";
@@ -92,8 +99,8 @@ private:
         v.raise(status::fail, reason::http_auth_required, url.text() + " requires authentication (it offers " +
                                                                joined(got.auth_schemes) + ")");
       else
-        v.message = "EWS at " + url.text() + " is reachable: it asks for authentication and offers " +
-                    joined(got.auth_schemes);
+        conclude(v, "EWS at " + url.text() + " is reachable: it asks for authentication and offers " +
+                        joined(got.auth_schemes));
       v.details["outcome"] = got.credentials_sent ? "refused" : "reachable";
       co_return;
     }
@@ -125,9 +132,9 @@ private:
       co_return;
     }
     v.details["outcome"] = "authenticated";
-    v.message = std::string(operation_name(cfg.operation)) + " at " + url.text() + " returned Success" +
-                (cfg.has_credentials() ? " for " + cfg.username : "") +
-                (a.version ? " (Exchange " + a.version->text() + ")" : "");
+    conclude(v, std::string(operation_name(cfg.operation)) + " at " + url.text() + " returned Success" +
+                    (cfg.has_credentials() ? " for " + cfg.username : "") +
+                    (a.version ? " (Exchange " + a.version->text() + ")" : ""));
   }
 
   static void judge_reachable(const ews_config& cfg, const http_url& url, const http_response& r, verdict& v) {
@@ -137,7 +144,7 @@ private:
       return;
     }
     v.details["outcome"] = cfg.has_credentials() ? "authenticated" : "reachable";
-    v.message = "EWS at " + url.text() + " answers " + std::to_string(r.status);
+    conclude(v, "EWS at " + url.text() + " answers " + std::to_string(r.status));
   }
 };
 

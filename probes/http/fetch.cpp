@@ -81,7 +81,10 @@ public:
           finish(*answer, url, send_credentials);
           co_return std::move(out_);
         }
-        if (next->host != url.host) address.reset();
+        if (next->host != url.host) {
+          address.reset();
+          redirected_elsewhere(url, *next, answer->status);
+        }
         // RFC 9110 15.4: 301/302/303 turn a POST into a GET; 307/308 keep it.
         if (answer->status == 303 || ((answer->status == 301 || answer->status == 302) && method == "POST")) {
           method = "GET";
@@ -97,6 +100,16 @@ public:
 
 private:
   static std::string printable(std::string_view s) { return escape_bytes(s, 200); }
+
+  // A warning of its own, raised before the next hop is tried: what fails
+  // there (its TLS, its answer) is another host's, and the check's details
+  // keep this finding whatever that failure replaces as the reason.
+  void redirected_elsewhere(const http_url& from, const http_url& to, unsigned status_code) {
+    v_.raise(status::warn, reason::http_redirect_other_host,
+             from.text() + " redirects (" + std::to_string(status_code) + ") to " + to.text() + ", on another host: " +
+                 "what follows is " + to.host + "'s answer, not " + from.host + "'s" +
+                 (request_.auth != http_auth::none ? "; the credentials are not sent there" : ""));
+  }
 
   void finish(const http_response& answer, const http_url& url, bool credentials_sent) {
     out_.answered = true;

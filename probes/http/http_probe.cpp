@@ -103,10 +103,12 @@ private:
               where + " answered in " + std::to_string(static_cast<long>(elapsed)) + " ms, over the " +
                   std::to_string(static_cast<long>(*cfg.max_ms)) + " ms allowed (first byte after " +
                   std::to_string(static_cast<long>(r.first_byte_ms)) + " ms)");
-    if (v.passed())
-      v.message = answered + " from " + where + " in " + std::to_string(static_cast<long>(elapsed)) + " ms" +
-                  (got.hops.size() > 1 ? " after " + std::to_string(got.hops.size() - 1) + " redirects" : "") + " (" +
-                  std::to_string(r.body.size()) + " bytes)";
+    const auto found = answered + " from " + where + " in " + std::to_string(static_cast<long>(elapsed)) + " ms" +
+                       (got.hops.size() > 1 ? " after " + std::to_string(got.hops.size() - 1) + " redirects" : "") +
+                       " (" + std::to_string(r.body.size()) + " bytes)";
+    // After a warning (a redirect to another host) the answer is still told.
+    if (v.passed()) v.message = found;
+    else if (v.state == status::warn) v.message += ". " + found;
   }
 };
 

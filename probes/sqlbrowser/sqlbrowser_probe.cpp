@@ -90,6 +90,9 @@ public:
       co_return co_await tell_silence(ctx, cfg, browser, v);
     }
     v.details["reply_from"] = endpoint_text(report.answer_from);
+    // Where the answer came from is known before what it says: a reply from
+    // elsewhere is kept (details.problems) whatever fails after it.
+    judge_origin(report, target, v);
     const auto decoded = ssrp::decode_response(report.answer, kind);
     if (!decoded) {
       v.raise(status::fail, reason::sqlbrowser_malformed,
@@ -100,7 +103,6 @@ public:
     nlohmann::json instances = nlohmann::json::array();
     for (const auto& i : *decoded.value) instances.push_back(instance_json(i));
     v.details["instances"] = instances;
-    judge_origin(report, target, v);
 
     for (const auto& want : cfg.instances_include)
       if (std::none_of(decoded.value->begin(), decoded.value->end(),
@@ -194,8 +196,11 @@ private:
     v.details["list_transmissions"] = transmissions_json(all, all.started);
     if (all.outcome != udp_outcome::answered) co_return v; // still sqlbrowser.no_response
     const auto listed = ssrp::decode_response(all.answer, ssrp::request_kind::ucast_ex);
+    // The list answered, so the silence was not the Browser's absence: the
+    // provisional sqlbrowser.no_response is dropped, not kept as a finding.
     verdict out;
     out.details = v.details;
+    judge_origin(all, endpoint_text(browser), out);
     if (!listed) {
       out.raise(status::fail, reason::sqlbrowser_malformed,
                 "the Browser at " + endpoint_text(browser) + " did not answer for " + cfg.instance +
@@ -209,7 +214,6 @@ private:
     out.raise(status::fail, reason::sqlbrowser_instance_not_found,
               "the Browser at " + endpoint_text(browser) + " is up (it lists " + names(*listed.value) +
                   ") but stays silent for " + cfg.instance + ": no such instance there — check the name");
-    judge_origin(all, endpoint_text(browser), out);
     co_return out;
   }
 

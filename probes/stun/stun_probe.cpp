@@ -44,6 +44,9 @@ public:
     if (!judge_reply_arrival(r, "the Binding request", target, v)) co_return v;
     v.details["reply_from"] = endpoint_text(r.from);
     v.details["rtt_ms"] = r.rtt_ms;
+    // Where the answer came from is known before what it says: kept
+    // (details.problems) whatever is wrong with the answer itself.
+    judge_reply_origin(r, target, v);
 
     std::string why;
     const auto answer = read_answer(r.bytes, std::nullopt, why);
@@ -69,7 +72,6 @@ public:
     }
     const bool translated = answer->mapped->address() != local.address() || answer->mapped->port() != local.port();
     v.details["translated"] = translated;
-    judge_reply_origin(r, target, v);
     if (v.passed())
       v.message = "STUN Binding answered by " + endpoint_text(r.from) + ": this host is seen as " +
                   endpoint_text(*answer->mapped) + (translated ? " (it sent from " + endpoint_text(local) + ": NAT)" : "");

@@ -74,12 +74,8 @@ net::awaitable<tls_step_outcome> handshake_and_judge(probe_context& ctx, const t
     }
   }
 
-  nlohmann::json problems = nlohmann::json::array();
-  for (auto& f : judge_tls(facts, cfg)) {
-    problems.push_back({{"reason", code(f.why)}, {"status", to_string(f.state)}, {"message", f.message}});
-    v.raise(f.state, f.why, std::move(f.message));
-  }
-  details["problems"] = problems;
+  // Each finding lands in details.problems through the verdict (run/problems.hpp).
+  for (auto& f : judge_tls(facts, cfg)) v.raise(f.state, f.why, std::move(f.message));
   co_return out;
 }
 

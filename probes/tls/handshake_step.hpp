@@ -19,8 +19,9 @@ struct tls_step_outcome {
   tls_facts facts;           // what the certificate judgement saw
 };
 
-// `details` receives sni, handshake_ms, bytes_received, alerts, first_bytes,
-// tls and problems, as the tls probe reports them; findings are raised on `v`.
+// `details` receives sni, handshake_ms, bytes_received, alerts, first_bytes
+// and tls, as the tls probe reports them; findings are raised on `v` (and so
+// reach the check's details.problems, like every probe's).
 // `host` is the name the target was given by (the default SNI and checked name).
 net::awaitable<tls_step_outcome> handshake_and_judge(probe_context& ctx, const tls_config& cfg, tls_session& session,
                                                      const connect_report& connection, const std::string& served_by,

@@ -41,6 +41,9 @@ public:
     const bool arrived = judge_reply_arrival(r, "the " + what, target_, v_);
     std::optional<stun_answer> answer;
     if (arrived) {
+      // Where the answer came from is known before what it says: kept
+      // (details.problems) whatever is wrong with the answer itself.
+      judge_reply_origin(r, target_, v_);
       std::string why;
       answer = read_answer(r.bytes, key, why);
       if (!answer) {
@@ -51,7 +54,6 @@ public:
                      "\"): another service answers on this port");
       } else {
         record["answer"] = answer->to_json();
-        judge_reply_origin(r, target_, v_);
         if (answer->fingerprint_ok == false)
           v_.raise(status::fail, reason::turn_integrity_invalid,
                    "the FINGERPRINT of the answer from " + endpoint_text(r.from) + " does not verify: a middlebox "

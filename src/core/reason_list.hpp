@@ -89,6 +89,7 @@
   X(http_auth_required, "http.auth_required", "The server requires authentication; configure credentials for the check.") \
   X(http_auth_failed, "http.auth_failed", "The server rejected the credentials.") \
   X(http_redirect_limit, "http.redirect_limit", "Too many redirects: a redirect loop, often between a load balancer and the server about http/https.") \
+  X(http_redirect_other_host, "http.redirect_other_host", "A redirect sent the request to another host than the one the check names: what was judged after it (its TLS, its answer) is that host's. Check the URL the redirect names, or point the check at it; credentials are not sent there.") \
   X(http_body_mismatch, "http.body_mismatch", "The response body does not contain what the check expects.") \
   X(http_header_mismatch, "http.header_mismatch", "A response header does not match what the check expects.") \
   X(http_malformed, "http.malformed", "The answer is not valid HTTP.") \

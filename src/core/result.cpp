@@ -1,8 +1,14 @@
 #include "core/result.hpp"
 
+#include <algorithm>
+
 namespace edgeprobe {
 
 void verdict::raise(status s, reason r, std::string msg) {
+  // The same finding again (a relay answering every request from elsewhere)
+  // tells nothing new: it is listed once.
+  const auto same = [&](const finding& f) { return f.state == s && f.why == r && f.message == msg; };
+  if (is_finding(s) && std::none_of(findings.begin(), findings.end(), same)) findings.push_back({s, r, msg, {}});
   if (s <= state && !(state == status::pass && s == status::pass)) return;
   if (s == status::pass && why != reason::none) return;
   state = s;

@@ -2,6 +2,7 @@
 // worst child's (Monitoring Plugins' model).
 #pragma once
 #include "core/clock.hpp"
+#include "core/finding.hpp"
 #include "core/reasons.hpp"
 #include "core/status.hpp"
 
@@ -35,9 +36,15 @@ struct verdict {
   std::string message;
   std::string hint;        // empty: the reason's standard hint
   nlohmann::json details = nlohmann::json::object();
+  // Every warn, fail and error raised, in order, the one that became `why`
+  // included: a later, worse failure must not hide what was found before it.
+  // The runner moves them into details.problems (run/problems.hpp), where
+  // redaction and every report see them.
+  std::vector<finding> findings;
 
-  // Records a finding; keeps the most severe one (the first at equal severity),
-  // because the first cause explains the later symptoms.
+  // Records a finding in `findings`; state, why and message keep the most
+  // severe one (the first at equal severity), because the first cause
+  // explains the later symptoms.
   void raise(status s, reason r, std::string msg);
   bool passed() const { return state == status::pass; }
 };

@@ -85,6 +85,13 @@ text-overflow:ellipsis;color:var(--muted)}
 .wf-axis .wf-track span:first-child{transform:none}
 .wf-group .wf-name{color:var(--ink);font-weight:600}
 .wf-note,.muted{color:var(--muted);font-size:12px;margin:4px 0}
+.problems{margin:8px 0;font-size:13px}
+.problems h4{margin:0 0 4px;font-size:13px;color:var(--muted);font-weight:600}
+.problems ol{margin:0;padding-left:1.6em}
+.problems li{margin:3px 0;overflow-wrap:anywhere}
+.problems .badge{min-width:3.6em;font-size:11px}
+.problems .where{color:var(--muted)}
+.problems .text{display:block;white-space:pre-wrap}
 .addr{border-top:1px solid var(--line);margin-top:10px;padding-top:8px}
 .addr-head{display:flex;align-items:baseline;flex-wrap:wrap;gap:4px 10px}
 details.evidence{margin:8px 0 0}
@@ -314,6 +321,30 @@ std::string reason_chip(const verdict& v) {
   return "<code class=\"reason\">" + html_escaped(code(v.why)) + "</code>";
 }
 
+// details.problems, when it says more than the check's reason already does
+// (a lone finding that is the reason would only repeat the message): every
+// finding in the order found, with its status, code, address and message.
+void write_problems(const verdict& v, std::ostream& out) {
+  const auto list = v.details.is_object() ? v.details.find("problems") : v.details.end();
+  if (list == v.details.end() || !list->is_array() || list->empty()) return;
+  const auto text = [](const nlohmann::json& entry, const char* key) {
+    const auto it = entry.find(key);
+    return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  if (list->size() == 1 && list->front().is_object() && text(list->front(), "reason") == code(v.why)) return;
+  out << "<div class=\"problems\"><h4>Every finding, in the order found</h4><ol>\n";
+  for (const auto& p : *list) {
+    if (!p.is_object()) continue;
+    const auto state = status_from_string(text(p, "status")).value_or(status::skip);
+    out << "<li>" << badge(state) << " <code class=\"reason " << status_class(state) << "\">"
+        << html_escaped(text(p, "reason")) << "</code>";
+    if (const auto where = text(p, "address"); !where.empty())
+      out << " <span class=\"where\">at <code>" << html_escaped(where) << "</code></span>";
+    out << "<span class=\"text\">" << html_escaped(text(p, "message")) << "</span></li>\n";
+  }
+  out << "</ol></div>\n";
+}
+
 // Name/value pairs, each pair in a <div> (allowed in a <dl>) so they wrap as units.
 void write_fact(std::string_view name, const std::string& value_html, std::ostream& out) {
   out << "<div><dt>" << name << "</dt><dd>" << value_html << "</dd></div>";
@@ -352,6 +383,7 @@ void write_check(const check_result& c, const std::string& id, std::ostream& out
       << reason_chip(c.outcome) << "<span class=\"dur\">" << ms_text(c.duration_ms) << "</span></div>\n";
   write_verdict(c.outcome, out);
   if (const auto busy = lag_note(c); !busy.empty()) out << "<p class=\"wf-note\">" << html_escaped(busy) << "</p>\n";
+  write_problems(c.outcome, out);
   write_facts(c, out);
   write_waterfall(c, out);
   write_evidence(c.outcome.details, "Evidence", out);

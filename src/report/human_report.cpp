@@ -3,10 +3,12 @@
 #include "report/certificate_text.hpp"
 #include "report/evidence_text.hpp"
 #include "report/lag_note.hpp"
+#include "report/problems_text.hpp"
 #include "wire/ascii.hpp"
 
 #include <algorithm>
 #include <cstdio>
+#include <initializer_list>
 #include <string>
 
 namespace edgeprobe {
@@ -48,13 +50,27 @@ std::string endpoint(const address_result& a) {
   return (v6 ? "[" + a.address + "]" : a.address) + ":" + std::to_string(a.port);
 }
 
-// A certificate chain first, as engineers read it; then the rest of the evidence.
-void write_address_evidence(const nlohmann::json& details, std::ostream& out) {
-  const auto tls = details.find("tls");
-  if (tls == details.end() || !tls->is_object() || !tls->contains("chain")) return write_evidence(details, 8, out);
-  write_certificates((*tls)["chain"], 8, out);
+// The evidence without the keys already written in a form of their own.
+nlohmann::json without(const nlohmann::json& details, std::initializer_list<const char*> keys) {
   auto rest = details;
-  rest["tls"].erase("chain");
+  if (rest.is_object())
+    for (const auto* key : keys) rest.erase(key);
+  return rest;
+}
+
+// A certificate chain first, as engineers read it; then the rest of the evidence.
+// `problems` is left out when the check lists them (with this address named).
+void write_address_evidence(const nlohmann::json& details, bool check_lists_problems, std::ostream& out) {
+  auto rest = check_lists_problems ? without(details, {"problems"}) : details;
+  const auto tls = rest.find("tls");
+  if (tls != rest.end() && tls->is_object() && tls->contains("chain")) {
+    write_certificates((*tls)["chain"], 8, out);
+    (*tls).erase("chain");
+  }
+  if (!check_lists_problems && rest.contains("problems")) {
+    write_problems_text(rest["problems"], 8, out);
+    rest.erase("problems");
+  }
   write_evidence(rest, 8, out);
 }
 
@@ -78,13 +94,17 @@ void write_check(const check_result& c, std::size_t name_width, std::size_t targ
     std::snprintf(line, sizeof line, "      phase %-13s %8.1f ms", (p.name + ":").c_str(), p.duration_ms);
     out << line << phase_lag_text(p) << '\n';
   }
-  write_evidence(c.outcome.details, 6, out);
+  // Every finding, the check's reason among them: what a later failure would
+  // otherwise hide (details.problems).
+  const bool lists_problems = c.outcome.details.is_object() && c.outcome.details.contains("problems");
+  if (lists_problems) write_problems_text(c.outcome.details.at("problems"), 6, out);
+  write_evidence(without(c.outcome.details, {"problems"}), 6, out);
   for (const auto& a : c.addresses) {
     out << "      " << endpoint(a) << "  " << to_string(a.outcome.state);
     if (a.outcome.why != reason::none) out << "  " << code(a.outcome.why);
     out << '\n';
     if (!a.outcome.message.empty()) out << "        " << a.outcome.message << '\n';
-    write_address_evidence(a.outcome.details, out);
+    write_address_evidence(a.outcome.details, lists_problems, out);
   }
 }
 

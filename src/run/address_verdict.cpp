@@ -13,6 +13,19 @@ std::string where(const address_result& a) {
 
 bool holds(status s) { return s == status::pass || s == status::warn; }
 
+// The check's findings: every address's, in address order, each labelled with
+// its address, with the status it had there (under addresses: any a failing
+// address stays "fail" in the list while the check only warns).
+std::vector<finding> labelled_findings(const std::vector<address_result>& addresses) {
+  std::vector<finding> out;
+  for (const auto& a : addresses)
+    for (auto f : a.outcome.findings) {
+      f.address = where(a);
+      out.push_back(std::move(f));
+    }
+  return out;
+}
+
 } // namespace
 
 std::pair<verdict, std::size_t> combine_addresses(const std::vector<address_result>& addresses,
@@ -20,6 +33,7 @@ std::pair<verdict, std::size_t> combine_addresses(const std::vector<address_resu
   if (addresses.size() == 1) {
     verdict v = addresses.front().outcome;
     v.details = nlohmann::json::object(); // the evidence stays with the address
+    v.findings = labelled_findings(addresses);
     return {v, 0};
   }
 
@@ -33,6 +47,7 @@ std::pair<verdict, std::size_t> combine_addresses(const std::vector<address_resu
   }
   const auto& decider = addresses[worst_index];
   verdict v;
+  v.findings = labelled_findings(addresses);
   v.state = decider.outcome.state;
   v.why = decider.outcome.why;
   v.hint = decider.outcome.hint;

@@ -4,6 +4,7 @@
 #include "net/process_limits.hpp"
 #include "run/check_execution.hpp"
 #include "run/check_threads.hpp"
+#include "run/problems.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -200,6 +201,7 @@ private:
     // A hint says what to check next; a pass's reason is evidence, with nothing to fix.
     if (r.outcome.hint.empty() && r.outcome.why != reason::none && r.outcome.state != status::pass)
       r.outcome.hint = std::string(hint(r.outcome.why));
+    write_problems(r);
     s.result = std::move(r);
     ++finished_;
     if (options_.on_result) options_.on_result(s.result, finished_, slots_.size());
@@ -210,8 +212,8 @@ private:
 
   // check_execution contains probe faults; this is the last line of defence.
   check_result internal_failure(std::size_t i) {
-    auto r = not_run(i, reason::internal_error, "the runner failed on this check");
-    r.outcome.state = status::error;
+    auto r = not_run(i, reason::none, "");
+    r.outcome.raise(status::error, reason::internal_error, "the runner failed on this check");
     return r;
   }
 

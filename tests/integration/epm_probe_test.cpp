@@ -141,6 +141,28 @@ TEST_CASE("rpc-epm: 135 answers but the dynamic port is closed: epm.dynamic_port
   CHECK(details_of(r)["dynamic_connection"].is_object());
 }
 
+TEST_CASE("rpc-epm: a tower naming another address, then a refused dynamic port: both findings, the refusal the reason") {
+  const auto closed = test::free_loopback_port();
+  lab l({{interface_named("samr"), closed, "samr"}}, "10.99.0.5");
+  const auto r = test::run_check(l.check({{"interface", "samr"}}));
+  CHECK(r.outcome.state == status::fail);
+  CHECK(reason_of(r) == "epm.dynamic_port_unreachable");
+  const auto& problems = details_of(r)["problems"];
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0]["reason"] == "epm.address_mismatch");
+  CHECK(problems[0]["status"] == "warn");
+  CHECK(problems[0]["message"].get<std::string>().find("10.99.0.5:" + std::to_string(closed)) != std::string::npos);
+  CHECK(problems[1]["reason"] == "epm.dynamic_port_unreachable");
+  CHECK(problems[1]["status"] == "fail");
+  CHECK(problems[1]["message"] == r.outcome.message);
+  // The check lists them too, each at its address.
+  const auto& listed = r.outcome.details["problems"];
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0]["reason"] == "epm.address_mismatch");
+  CHECK(listed[0]["address"] == l.target());
+  CHECK(listed[1]["reason"] == "epm.dynamic_port_unreachable");
+}
+
 TEST_CASE("rpc-epm: port and port_range expectations") {
   lab l({{interface_named("samr"), 0, "samr"}});
   const auto port = l.service.local_endpoint().port();

@@ -96,6 +96,8 @@ TEST_CASE("http vs nginx: redirects followed hop by hop, across schemes, a loop 
   CHECK(details_of(to_https)["hops"][1]["tls"]["tls"]["version"] == "TLSv1.3");
   CHECK(details_of(to_https)["url"] == "https://" + secure.target() + "/target");
 
+  CHECK(details_of(to_https)["problems"].empty()); // the same host on another port: nothing to say
+
   // Without the private root, the hop to https fails on the certificate, with the tls probe's reason.
   CHECK(reason_of(test::run_check(check(plain, "/to-https"))) == "tls.cert.untrusted");
 
@@ -103,6 +105,43 @@ TEST_CASE("http vs nginx: redirects followed hop by hop, across schemes, a loop 
   CHECK(reason_of(loop) == "http.redirect_limit");
   CHECK(details_of(loop)["hops"].size() == 4);
   CHECK(loop.outcome.message.find("still redirected after 3 redirects") != std::string::npos);
+}
+
+TEST_CASE("http vs nginx: a redirect to another host survives the TLS failure there, as a warning before it") {
+  test::temp_dir dir;
+  test::test_pki pki;
+  test::unbound_server dns; // here.lab.test is 127.0.0.1, under another name
+  test::tls_server_options tls_options(pki.good());
+  test::nginx_server secure(tls_options);
+  test::tls_server_options plain_options;
+  plain_options.nginx_server_block =
+      "  location = /elsewhere { return 302 https://here.lab.test:" + std::to_string(secure.port()) + "/; }\n";
+  test::nginx_server plain(plain_options);
+
+  // The certificate covers good.test, not here.lab.test: the TLS step fails on the name.
+  const auto r = test::run_check(
+      check(plain, "/elsewhere", {{"resolver", dns.address()}, {"ca_file", pki.root().string()}}));
+  INFO(r.outcome.message);
+  CHECK(r.outcome.state == status::fail);
+  CHECK(reason_of(r) == "tls.cert.name_mismatch");
+  const auto& problems = details_of(r)["problems"];
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0]["reason"] == "http.redirect_other_host");
+  CHECK(problems[0]["status"] == "warn");
+  CHECK(problems[0]["message"].get<std::string>().find("https://here.lab.test:" + std::to_string(secure.port())) !=
+        std::string::npos);
+  CHECK(problems[1]["reason"] == "tls.cert.name_mismatch");
+  CHECK(problems[1]["status"] == "fail");
+  CHECK(r.outcome.details["problems"][0]["address"] == plain.target());
+
+  // With nothing failing after it, the redirect to another host is the check's warning.
+  const auto named = test::run_check(check(plain, "/elsewhere",
+                                           {{"resolver", dns.address()}, {"ca_file", pki.root().string()},
+                                            {"sni", "good.test"}}));
+  INFO(named.outcome.message);
+  CHECK(named.outcome.state == status::warn);
+  CHECK(reason_of(named) == "http.redirect_other_host");
+  CHECK(named.outcome.message.find("200 OK from https://here.lab.test:") != std::string::npos);
 }
 
 TEST_CASE("http vs nginx: basic auth — required, refused, accepted, the schemes are listed") {

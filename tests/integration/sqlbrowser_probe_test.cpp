@@ -83,6 +83,34 @@ TEST_CASE("sqlbrowser probe vs a clustered instance answering from its node's ad
   CHECK(d["prelogin"]["version"] == "15.0.2000");
 }
 
+TEST_CASE("sqlbrowser probe: a reply from another address survives an instance that then does not answer") {
+  sqlbrowser_responder_options o;
+  const auto closed = test::free_loopback_port();
+  o.instances = {instance_at("SALES", closed, true)};
+  o.reply_from = net::ip::make_address("127.0.0.2");
+  lab l(o);
+  const auto r = test::run_check(l.check({{"instance", "SALES"}}));
+  INFO(r.outcome.message);
+  CHECK(r.outcome.state == status::fail);
+  CHECK(reason_of(r) == "sqlbrowser.instance_unreachable");
+  const auto& problems = details_of(r)["problems"];
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0]["reason"] == "sqlbrowser.reply_from_other_address");
+  CHECK(problems[0]["status"] == "warn");
+  CHECK(problems[0]["message"].get<std::string>().find("127.0.0.2:") != std::string::npos);
+  CHECK(problems[1]["reason"] == "sqlbrowser.instance_unreachable");
+  CHECK(problems[1]["status"] == "fail");
+  CHECK(problems[1]["message"].get<std::string>().find("127.0.0.1:" + std::to_string(closed)) != std::string::npos);
+  CHECK(r.outcome.details["problems"][0]["reason"] == "sqlbrowser.reply_from_other_address");
+
+  // An unknown instance: the list that explains the silence came from elsewhere too.
+  const auto unknown = test::run_check(l.check({{"instance", "FINANCE"}}));
+  CHECK(reason_of(unknown) == "sqlbrowser.instance_not_found");
+  std::vector<std::string> reasons;
+  for (const auto& p : details_of(unknown)["problems"]) reasons.push_back(p["reason"]);
+  CHECK(reasons == std::vector<std::string>{"sqlbrowser.reply_from_other_address", "sqlbrowser.instance_not_found"});
+}
+
 TEST_CASE("sqlbrowser probe: the list, an instance it lacks, and an instance that gets silence") {
   sqlbrowser_responder_options o;
   o.instances = {instance_at("SALES", 1), instance_at("HR", 1)};

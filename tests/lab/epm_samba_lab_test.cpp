@@ -109,6 +109,41 @@ TEST_CASE("rpc-epm vs Samba behind a DNAT'ed virtual address: epm.address_mismat
   CHECK(r.outcome.message.find(", and that port accepts connections") != std::string::npos);
 }
 
+TEST_CASE("edgeprobe check rpc-epm VIP:135 vs Samba behind a DNAT of 135 only: the refused dynamic port is the reason, "
+          "epm.address_mismatch stays in details.problems") {
+  if (!lab_possible()) return;
+  test::samba_epm samba;
+  // The router owns the VIP, as a load balancer does, and forwards only 135 to
+  // the server: the dynamic port the tower names, asked at the VIP, is refused.
+  samba.lab().router.exec("ip addr add 10.77.9.9/32 dev lo");
+  samba.lab().router.nft(R"(table ip nat {
+  chain prerouting {
+    type nat hook prerouting priority dstnat;
+    ip daddr 10.77.9.9 tcp dport 135 dnat to 10.77.2.2
+  }
+})");
+  const auto run = test::run_process({"ip", "netns", "exec", samba.lab().client.name(), EDGEPROBE_BINARY, "check",
+                                      "rpc-epm", "10.77.9.9:135", "--set", "interface=samr", "--format", "json"});
+  INFO(run.out, run.err);
+  CHECK(run.exit_code == 1);
+  const auto result = nlohmann::json::parse(run.out)["results"][0];
+  CHECK(result["status"] == "fail");
+  CHECK(result["reason"] == "epm.dynamic_port_unreachable");
+  CHECK(result["message"].get<std::string>().find("tcp.refused") != std::string::npos);
+  const auto& problems = result["details"]["problems"];
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0]["reason"] == "epm.address_mismatch");
+  CHECK(problems[0]["status"] == "warn");
+  CHECK(problems[0]["address"] == "10.77.9.9:135");
+  CHECK(problems[0]["message"].get<std::string>().find("10.77.2.2:") != std::string::npos);
+  CHECK(problems[1]["reason"] == "epm.dynamic_port_unreachable");
+  CHECK(problems[1]["status"] == "fail");
+  const auto& at_address = result["addresses"][0]["details"]["problems"];
+  REQUIRE(at_address.size() == 2);
+  CHECK(at_address[0]["reason"] == "epm.address_mismatch");
+  CHECK(at_address[1]["reason"] == "epm.dynamic_port_unreachable");
+}
+
 TEST_CASE("rpc-epm vs Samba behind a firewall that opens only 135: epm.dynamic_port_unreachable at the deadline") {
   if (!lab_possible()) return;
   test::samba_epm samba;

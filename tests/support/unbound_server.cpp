@@ -35,6 +35,7 @@ multi 300 IN A 127.0.0.12
 multi 300 IN A 127.0.0.13
 v6only 300 IN AAAA fd00::53
 dual 300 IN A 127.0.0.21
+here 300 IN A 127.0.0.1
 dual 300 IN AAAA fd00::21
 alias 300 IN CNAME alias2
 alias2 300 IN CNAME multi

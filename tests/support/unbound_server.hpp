@@ -1,5 +1,6 @@
 // Test helper: a real unbound on 127.0.0.1 (a free port) serving the zone
-// `lab.test` written by the test, plus `refused.test` answered with REFUSED.
+// `lab.test` written by the test (here.lab.test is 127.0.0.1: another host name
+// for the loopback servers), plus `refused.test` answered with REFUSED.
 // Nothing it does leaves loopback: every other name is forwarded to a dead
 // loopback port. Killed and cleaned up by the destructor.
 #pragma once
