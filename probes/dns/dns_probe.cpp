@@ -38,8 +38,10 @@ net::awaitable<dns_exchange> ask(resolver& r, std::string name, std::uint16_t qt
   x.answer = co_await r.query(std::move(name), qtype, deadline);
   // The network's round trip when the kernel stamped the answer; the time this
   // coroutine took to resume is edgeprobe's, and max_ms must not judge it.
-  x.ms = x.answer.sent && x.answer.arrived ? to_ms(*x.answer.arrived - std::max(*x.answer.sent, started))
-                                           : to_ms(clock::now() - started);
+  // (A lookup that joined another's query after its answer had arrived waited 0.)
+  x.ms = x.answer.sent && x.answer.arrived
+             ? std::max(0.0, to_ms(*x.answer.arrived - std::max(*x.answer.sent, started)))
+             : to_ms(clock::now() - started);
   co_return x;
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # edgeprobe benchmarks: one command, one machine, ratios within one run.
-#   sudo bash tests/bench/run.sh [--checks 10000] [--concurrency 100] [--repeat 3]
+#   sudo bash tests/bench/run.sh [--checks 10000] [--concurrency 256] [--repeat 3]
 #        [--edgeprobe build/edgeprobe] [--dns-queries 10000] [--dig-queries 1000]
-#        [--cold-runs 50] [--no-profile] [--keep]
+#        [--cold-runs 50] [--burst-checks 1000] [--tls-checks 300] [--no-profile] [--keep]
 # Builds a client and a server network namespace joined by a veth pair
 # (10.213.1.0/24, addresses that exist only inside them), starts nginx and
 # unbound in the server namespace, runs every contender from the client
@@ -11,7 +11,8 @@
 # exporter on the client namespace's loopback). See tests/bench/README.md.
 set -euo pipefail
 
-CHECKS=10000 CONCURRENCY=100 REPEAT=3 DNS_QUERIES=10000 DIG_QUERIES=1000 COLD_RUNS=50
+CHECKS=10000 CONCURRENCY=256 REPEAT=3 DNS_QUERIES=10000 DIG_QUERIES=1000 COLD_RUNS=50
+BURST_CHECKS=1000 TLS_CHECKS=300
 ACCURACY_CHECKS=1000 DEADLINE_CHECKS=1000 PROFILE=1 KEEP=0
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -25,6 +26,8 @@ while (($#)); do
     --dns-queries) DNS_QUERIES=$2; shift 2 ;;
     --dig-queries) DIG_QUERIES=$2; shift 2 ;;
     --cold-runs) COLD_RUNS=$2; shift 2 ;;
+    --burst-checks) BURST_CHECKS=$2; shift 2 ;;
+    --tls-checks) TLS_CHECKS=$2; shift 2 ;;
     --accuracy-checks) ACCURACY_CHECKS=$2; shift 2 ;;
     --deadline-checks) DEADLINE_CHECKS=$2; shift 2 ;;
     --no-profile) PROFILE=0; shift ;;
@@ -36,7 +39,7 @@ done
 
 [[ $EUID -eq 0 ]] || { echo "run as root (namespaces, nft)" >&2; exit 2; }
 CHECK_TCP=/usr/lib/nagios/plugins/check_tcp
-need=(ip nft nginx unbound dig curl gcc python3 prometheus-blackbox-exporter "$CHECK_TCP" "$EDGEPROBE")
+need=(ip nft nginx unbound dig curl gcc python3 openssl prometheus-blackbox-exporter "$CHECK_TCP" "$EDGEPROBE")
 ((PROFILE)) && need+=(valgrind callgrind_annotate)
 for t in "${need[@]}"; do
   command -v "$t" >/dev/null || { echo "missing: $t (see tests/bench/README.md for the packages)" >&2; exit 2; }
@@ -96,8 +99,11 @@ next_addr() {
   NEXT_ADDR=$((NEXT_ADDR + 1))
 }
 
-# nginx: one worker, one listener on port 80 for every address.
+# nginx: one worker, one listener on port 80 for every address, and TLS on
+# 443 with a throwaway self-signed certificate for bench.test.
 mkdir -p "$WORK/nginx"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
+  -addext subjectAltName=DNS:bench.test -keyout "$WORK/nginx/key.pem" -out "$WORK/nginx/cert.pem" 2>/dev/null
 cat >"$WORK/nginx/nginx.conf" <<NGINX
 worker_processes 1;
 worker_rlimit_nofile 65536;
@@ -110,6 +116,8 @@ http {
   client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx;
   uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
   server { listen 80 backlog=16384 reuseport; return 204; }
+  server { listen 443 ssl backlog=16384; ssl_certificate $WORK/nginx/cert.pem;
+           ssl_certificate_key $WORK/nginx/key.pem; return 204; }
 }
 NGINX
 # started with ip netns exec directly (not through a shell function) so that $!
@@ -134,7 +142,9 @@ server:
   verbosity: 0
   access-control: 10.213.1.0/24 allow
   module-config: "iterator"
-  local-zone: "bench.test." static
+  # redirect: bench.test and every name under it (n1.bench.test, ...) answer
+  # the same A record, so a burst can ask distinct names.
+  local-zone: "bench.test." redirect
   local-data: "bench.test. 300 IN A 10.213.1.2"
 UNBOUND
 ip netns exec "$SRV" unbound -d -c "$WORK/unbound.conf" >"$WORK/unbound.out" 2>&1 &
@@ -205,6 +215,12 @@ for rep in $(seq "$REPEAT"); do
 
   next_addr
   python3 "$HERE/report.py" suite "$WORK/tcp.json" tcp "$ADDR:80" "$CHECKS" 5s
+  timed tcp "edgeprobe run --threads 1" "$CHECKS" "python3 $HERE/report.py count \$WORK/out.txt | cut -d' ' -f1" \
+    "the same run on one thread: what every core adds" \
+    "$EDGEPROBE" run "$WORK/tcp.json" --format json --concurrency "$CONCURRENCY" --threads 1
+
+  next_addr
+  python3 "$HERE/report.py" suite "$WORK/tcp.json" tcp "$ADDR:80" "$CHECKS" 5s
   timed tcp "edgeprobe run (nagios output)" "$CHECKS" "grep -c '^\[PASS\]' \$WORK/out.txt" \
     "the same run with one line per check instead of the JSON document" \
     "$EDGEPROBE" run "$WORK/tcp.json" --format nagios --concurrency "$CONCURRENCY"
@@ -267,6 +283,31 @@ timed dns "edgeprobe run (dns)" "$DNS_QUERIES" "python3 $HERE/report.py count \$
   "$EDGEPROBE" run "$WORK/dns.json" --format json --concurrency "$CONCURRENCY"
 timed dns "dig in a loop (sequential)" "$DIG_QUERIES" "grep -c '^10.213.1.2\$' \$WORK/out.txt" "" \
   sh -c "for i in \$(seq $DIG_QUERIES); do dig +short +tries=1 +time=2 @10.213.1.2 bench.test A; done"
+
+# --- bursts: the tool's own queue and its own socket -------------------------------
+# UdpRcvbufErrors in the client namespace's /proc/net/snmp: datagrams the kernel
+# dropped because a socket's receive buffer was full (edgeprobe's own loss).
+rcvbuf_errors() { inc awk '/^Udp:/ { if (h) { print $6; exit } h = 1 }' /proc/net/snmp; }
+burst() { # LABEL SUITE-ARGS...: one edgeprobe run at CONCURRENCY, its phases and the drops
+  local label=$1 suite=$2 phase=$3; shift 3
+  local before after
+  before=$(rcvbuf_errors)
+  inc "$EDGEPROBE" run "$suite" --format json --concurrency "$CONCURRENCY" "$@" >"$WORK/burst.json" || true
+  after=$(rcvbuf_errors)
+  python3 "$HERE/report.py" burst "$WORK/burst.json" "$label" "$phase" "$((after - before))" "$CONCURRENCY" >>"$RESULTS"
+}
+log "bursts: $BURST_CHECKS dns checks, $TLS_CHECKS tls checks at concurrency $CONCURRENCY"
+python3 "$HERE/report.py" suite "$WORK/burst-distinct.json" dns "n{i}.bench.test" "$BURST_CHECKS" 5s \
+  '{"type": "A", "resolver": "10.213.1.2"}'
+burst "dns, $BURST_CHECKS distinct names" "$WORK/burst-distinct.json" dns
+python3 "$HERE/report.py" suite "$WORK/burst-same.json" dns bench.test "$BURST_CHECKS" 5s \
+  '{"type": "A", "resolver": "10.213.1.2"}'
+burst "dns, one name $BURST_CHECKS times" "$WORK/burst-same.json" dns
+burst "dns, distinct names, --threads 1" "$WORK/burst-distinct.json" dns --threads 1
+python3 "$HERE/report.py" suite "$WORK/burst-tls.json" tls "10.213.1.2:443" "$TLS_CHECKS" 5s \
+  "{\"sni\": \"bench.test\", \"ca_file\": \"$WORK/nginx/cert.pem\"}"
+burst "tls, $TLS_CHECKS checks" "$WORK/burst-tls.json" tls
+burst "tls, $TLS_CHECKS checks, --threads 1" "$WORK/burst-tls.json" tls --threads 1
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 printf '{"kind":"meta","date":"%s","machine":"%s","load_before":"%s","load_after":"%s"}\n' \
