@@ -7,10 +7,13 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_future.hpp>
 #include <doctest/doctest.h>
 
 #include <unistd.h>
+
+#include <thread>
 
 using namespace edgeprobe;
 using namespace std::chrono_literals;
@@ -210,3 +213,27 @@ TEST_CASE("udp_exchange: route_source finds the kernel's source address without 
 }
 
 } // TEST_SUITE
+
+TEST_SUITE("udp") {
+
+TEST_CASE("udp_exchange: the RTT runs to the kernel's arrival stamp, not to when a busy thread read the answer") {
+  served_responder responder(loopback(0));
+  net::io_context io;
+  auto done = net::co_spawn(io, udp_exchange(request_to(responder.endpoint()), clock::now() + 2s), net::use_future);
+  // Once the request is out, another handler holds the thread for 150 ms: the
+  // answer arrives meanwhile and waits in the socket's buffer.
+  net::post(io, [] { std::this_thread::sleep_for(150ms); });
+  const auto started = clock::now();
+  io.run();
+  const auto report = done.get();
+  REQUIRE(report.outcome == udp_outcome::answered);
+  CHECK(report.arrival_stamped);
+  CHECK(clock::now() - started >= 150ms);
+  const auto rtt = answer_rtt(report);
+  REQUIRE(rtt);
+  CHECK(*rtt < 100ms); // read time would say ≥ 150 ms
+  REQUIRE(stamped_arrival(report));
+  CHECK(*stamped_arrival(report) < started + 100ms);
+}
+
+}

@@ -246,3 +246,19 @@ TEST_CASE("prometheus: an empty run still names its suite and passes promtool") 
 }
 
 } // TEST_SUITE
+
+TEST_CASE("prometheus: edgeprobe's own lag is its own series, and left out of the phase durations") {
+  run_result run;
+  run.suite = "busy";
+  auto c = make_check("slow tls", "tls", status::pass, reason::none, "", 180);
+  // tls: 172 ms of wall time of which 171 were edgeprobe's queue.
+  c.phases = {{"connect", 0, 2, 0.5, 1.5}, {"tls", 2, 172, std::nullopt, 171}};
+  c.lag_ms = 172.5;
+  run.results.push_back(c);
+  const auto samples = parse_exposition(exposition(run));
+  CHECK(value_of(samples, "edgeprobe_check_lag_seconds", {{"check", "slow tls"}}) == doctest::Approx(0.1725));
+  CHECK(value_of(samples, "edgeprobe_check_phase_duration_seconds", {{"check", "slow tls"}, {"phase", "connect"}}) ==
+        doctest::Approx(0.0005));
+  CHECK(value_of(samples, "edgeprobe_check_phase_duration_seconds", {{"check", "slow tls"}, {"phase", "tls"}}) ==
+        doctest::Approx(0.001));
+}
