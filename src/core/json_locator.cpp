@@ -89,6 +89,10 @@ struct cursor {
     const std::size_t start = pos;
     skip_string();
     const auto token = text.substr(start, pos - start);
+    // Without a backslash there is nothing to unescape (nlohmann would return
+    // the same characters, or reject them and fall to the line below): the
+    // common case skips a parser per key.
+    if (token.size() >= 2 && token.find('\\') == std::string_view::npos) return std::string(token.substr(1, token.size() - 2));
     try {
       return nlohmann::json::parse(token).get<std::string>();
     } catch (const nlohmann::json::exception&) {
