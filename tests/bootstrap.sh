@@ -42,7 +42,7 @@ test_packages=(unbound dnsutils nftables iproute2 python3 python3-jsonschema ngi
 fuzz_packages=(clang libclang-rt-14-dev)
 # The tools users would otherwise run, and the floors (tests/bench/README.md).
 bench_packages=(nginx unbound dnsutils monitoring-plugins-basic prometheus-blackbox-exporter curl nftables
-  iproute2 python3 gcc libc-ares-dev valgrind)
+  iproute2 python3 gcc libc-ares-dev valgrind openssl)
 
 install_missing() {
   local missing=()
