@@ -26,15 +26,25 @@ struct script : probe_config {
   std::chrono::milliseconds sleep{0};
 };
 
-class scripted_probe final : public probe {
+// What every test probe here shares: no options, no configuration of its own.
+class test_double : public probe {
 public:
-  explicit scripted_probe(bool per_address) : per_address_(per_address) {}
-  std::string_view name() const override { return per_address_ ? "scripted" : "scripted_single"; }
+  explicit test_double(std::string_view name) : name_(name) {}
+  std::string_view name() const override { return name_; }
   std::string_view summary() const override { return "test double"; }
   target_rules target() const override { return {}; }
   const probe_options& options() const override { static const probe_options none; return none; }
-  bool per_address() const override { return per_address_; }
   std::shared_ptr<const probe_config> configure(const nlohmann::json&, config_errors&) const override { return nullptr; }
+
+private:
+  std::string_view name_;
+};
+
+class scripted_probe final : public test_double {
+public:
+  explicit scripted_probe(bool per_address)
+      : test_double(per_address ? "scripted" : "scripted_single"), per_address_(per_address) {}
+  bool per_address() const override { return per_address_; }
 
   net::awaitable<verdict> run(probe_context& ctx) const override {
     ++calls;
@@ -88,13 +98,9 @@ run_result run(const suite& s, run_options o = {}) {
 
 // For the threaded tests: each check's outcome comes from its own name, so the
 // result does not depend on which thread ran it or when.
-class named_outcome_probe final : public probe {
+class named_outcome_probe final : public test_double {
 public:
-  std::string_view name() const override { return "named"; }
-  std::string_view summary() const override { return "test double"; }
-  target_rules target() const override { return {}; }
-  const probe_options& options() const override { static const probe_options none; return none; }
-  std::shared_ptr<const probe_config> configure(const nlohmann::json&, config_errors&) const override { return nullptr; }
+  named_outcome_probe() : test_double("named") {}
 
   net::awaitable<verdict> run(probe_context& ctx) const override {
     const int now = ++in_flight_now;
@@ -123,13 +129,9 @@ public:
 
 // A probe that holds its thread: what a slow handler does to every other
 // check on the same loop.
-class hogging_probe final : public probe {
+class hogging_probe final : public test_double {
 public:
-  std::string_view name() const override { return "hog"; }
-  std::string_view summary() const override { return "test double"; }
-  target_rules target() const override { return {}; }
-  const probe_options& options() const override { static const probe_options none; return none; }
-  std::shared_ptr<const probe_config> configure(const nlohmann::json&, config_errors&) const override { return nullptr; }
+  hogging_probe() : test_double("hog") {}
 
   net::awaitable<verdict> run(probe_context& ctx) const override {
     const bool hog = ctx.check.name == "hog";
