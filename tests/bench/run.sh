@@ -102,7 +102,7 @@ next_addr() {
 # nginx: one worker, one listener on port 80 for every address, and TLS on
 # 443 with a throwaway self-signed certificate for bench.test.
 mkdir -p "$WORK/nginx"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 90 -subj /CN=bench.test \
   -addext subjectAltName=DNS:bench.test -keyout "$WORK/nginx/key.pem" -out "$WORK/nginx/cert.pem" 2>/dev/null
 cat >"$WORK/nginx/nginx.conf" <<NGINX
 worker_processes 1;
