@@ -24,8 +24,7 @@ mkdir -p "$OUT/obj"
 FLAGS=(-std=c++20 -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
        -I"$SRC/src" -I"$SRC" -I"$SRC/tests"
        -DEDGEPROBE_VERSION='"0.1.0"' -DEDGEPROBE_SOURCE_DIR="\"$SRC\""
-       -DEDGEPROBE_BINARY="\"$SRC/build/edgeprobe\"" -DBOOST_ASIO_NO_DEPRECATED
-       -DBOOST_ASIO_SEPARATE_COMPILATION -DBOOST_BEAST_SEPARATE_COMPILATION)
+       -DEDGEPROBE_BINARY="\"$SRC/build/edgeprobe\"" -DBOOST_ASIO_NO_DEPRECATED)
 
 # The heavy third-party headers, precompiled once with the same flags (as the
 # CMake build does).
@@ -55,7 +54,6 @@ mapfile -t SOURCES < <(
     find "$d" -name '*.cpp' | sort
   done
   echo probes/modules.cpp
-  echo src/third_party/boost_separate_compilation.cpp
 )
 SOURCES+=("$OUT/demo_suite.cpp")
 
