@@ -13,6 +13,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <atomic>
 #include <csignal>
@@ -276,6 +278,10 @@ std::size_t thread_count(const run_options& options, std::size_t checks) {
 
 run_result run_suite(const suite& s, const run_options& options) {
   raise_open_file_limit();
+  // Loading a large suite leaves its parse tree and positions free in the main
+  // thread's heap; the workers allocate their results in heaps of their own
+  // and would not reuse it. Hand those pages back before the run.
+  ::malloc_trim(0);
   const std::size_t threads = thread_count(options, s.checks.size());
   net::io_context control(1);
   // One thread: the checks share the control thread's loop, as a single
