@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 
 namespace edgeprobe {
@@ -38,7 +39,7 @@ stamped_receive receive_stamped(int fd, void* buffer, std::size_t size, int flag
   for (auto* c = CMSG_FIRSTHDR(&message); c; c = CMSG_NXTHDR(&message, c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
     timespec stamp{};
-    __builtin_memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+    std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp); // CMSG_DATA need not be aligned for timespec
     timespec wall{};
     ::clock_gettime(CLOCK_REALTIME, &wall);
     const auto age = std::chrono::seconds(wall.tv_sec - stamp.tv_sec) +

@@ -125,35 +125,29 @@ struct resolver::impl {
   // checks of one name at once would otherwise send the same question hundreds
   // of times and read hundreds of identical answers.
   using question = std::tuple<bool /* raw */, std::string, int>;
-  std::shared_ptr<cares_request> in_flight(const question& q) {
-    auto it = asked.find(q);
-    if (it == asked.end() || completed(*it->second.request)) return nullptr;
-    return it->second.request;
-  }
-  void remember(const question& q, std::shared_ptr<cares_request> request, cares_channel& channel) {
+  struct asked_question {
+    std::shared_ptr<cares_request> request;
+    cares_channel* channel = nullptr;
+  };
+
+  // The query in flight for `q`, or a new one on the least busy channel.
+  asked_question query_for(const question& q, const std::vector<std::uint8_t>& raw_query) {
+    if (auto it = asked.find(q); it != asked.end() && !completed(*it->second.request)) return it->second;
     if (asked.size() >= 1024)
       std::erase_if(asked, [](const auto& entry) { return completed(*entry.second.request); });
-    asked[q] = {std::move(request), &channel};
+    auto& channel = channel_for_new_query();
+    auto request = std::get<0>(q) ? channel.send(raw_query) : channel.search(std::get<1>(q), std::get<2>(q));
+    return asked[q] = {std::move(request), &channel};
   }
 
   net::awaitable<std::optional<cares_reply>> ask(const question& q, std::vector<std::uint8_t> raw_query,
                                                  clock::time_point deadline) {
-    auto request = in_flight(q);
-    cares_channel* channel = request ? asked[q].channel : nullptr;
-    if (!request) {
-      channel = &channel_for_new_query();
-      request = std::get<0>(q) ? channel->send(raw_query) : channel->search(std::get<1>(q), std::get<2>(q));
-      remember(q, request, *channel);
-    }
+    auto [request, channel] = query_for(q, raw_query);
     co_return co_await channel->wait(std::move(request), deadline);
   }
 
   const std::string& description() const { return channels.front()->description(); }
 
-  struct asked_question {
-    std::shared_ptr<cares_request> request;
-    cares_channel* channel = nullptr;
-  };
   resolver_spec spec;
   net::any_io_executor executor;
   std::vector<std::unique_ptr<cares_channel>> channels;
