@@ -77,6 +77,7 @@ int emit(run_result run, const secret_set& secrets, const output_flags& flags) {
       code = std::max(code, static_cast<int>(exit_failed));
     }
   }
+  keep_until_exit(std::move(run));
   return code;
 }
 

@@ -37,7 +37,9 @@ int run(const run_args& args) {
   options.tags = args.tags;
   options.only = args.only;
   options.on_result = progress_printer();
-  return emit(run_suite(*s, options), s->secrets, args.output);
+  const int code = emit(run_suite(*s, options), s->secrets, args.output);
+  keep_until_exit(std::move(*s));
+  return code;
 }
 
 } // namespace

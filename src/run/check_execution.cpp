@@ -60,6 +60,33 @@ net::awaitable<address_result> run_address(const check_spec& check, net::ip::add
   co_return out;
 }
 
+// run_address contains probe faults; an exception out of it is ours.
+address_result outside_fault(const check_spec& check, const net::ip::address& address) {
+  address_result out;
+  out.address = address.to_string();
+  out.port = check.target.port;
+  out.outcome = fault(check, "exception outside the probe");
+  return out;
+}
+
+// Every address at once; each result in the addresses' order.
+net::awaitable<std::vector<address_result>> run_addresses(const check_spec& check,
+                                                          const std::vector<net::ip::address>& addresses,
+                                                          clock::time_point origin, clock::time_point deadline,
+                                                          resolver& dns) {
+  auto executor = co_await net::this_coro::executor;
+  using address_op = decltype(net::co_spawn(executor, std::declval<net::awaitable<address_result>>(), net::deferred));
+  std::vector<address_op> ops;
+  for (const auto& address : addresses)
+    ops.push_back(net::co_spawn(executor, run_address(check, address, origin, deadline, dns), net::deferred));
+  auto [order, exceptions, results] = co_await net::experimental::make_parallel_group(std::move(ops))
+                                          .async_wait(net::experimental::wait_for_all(), net::use_awaitable);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (exceptions[i]) results[i] = outside_fault(check, addresses[i]);
+  }
+  co_return std::move(results);
+}
+
 // Resolves the target through the check's resolver; IP literals need no query.
 net::awaitable<std::vector<net::ip::address>> resolve_target(const check_spec& check, resolver& dns,
                                                              clock::time_point deadline, phase_log& phases,
@@ -109,18 +136,17 @@ net::awaitable<attempt> run_attempt(const check_spec& check, resolver_pool& reso
   }
   if (check.addresses == address_mode::first) addresses.resize(1);
 
-  using address_op = decltype(net::co_spawn(executor, std::declval<net::awaitable<address_result>>(), net::deferred));
-  std::vector<address_op> ops;
-  for (const auto& address : addresses)
-    ops.push_back(net::co_spawn(executor, run_address(check, address, phases.origin(), deadline, *dns), net::deferred));
-  auto [order, exceptions, results] = co_await net::experimental::make_parallel_group(std::move(ops))
-                                          .async_wait(net::experimental::wait_for_all(), net::use_awaitable);
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    if (exceptions[i]) { // run_address contains probe faults; anything else is ours
-      results[i].address = addresses[i].to_string();
-      results[i].port = check.target.port;
-      results[i].outcome = fault(check, "exception outside the probe");
+  std::vector<address_result> results;
+  if (addresses.size() == 1) {
+    // Most checks have one address: awaited directly, without a parallel
+    // group's coroutine, cancellation slots and vectors around it.
+    try {
+      results.push_back(co_await run_address(check, addresses.front(), phases.origin(), deadline, *dns));
+    } catch (const std::exception&) {
+      results.push_back(outside_fault(check, addresses.front()));
     }
+  } else {
+    results = co_await run_addresses(check, addresses, phases.origin(), deadline, *dns);
   }
   a.addresses = std::move(results);
   auto [combined, decider] = combine_addresses(a.addresses, check.addresses);
