@@ -38,11 +38,11 @@ bool add_pairs(const std::vector<std::string>& pairs, const char* flag, nlohmann
 }
 
 int check(const check_args& args) {
-  if (!output_flags_valid(args.output)) return exit_invalid;
+  if (!output_flags_valid(args.output)) return invalid_input(args.output, "invalid output flags");
   nlohmann::json c = {{"name", args.probe + " " + args.target}, {"probe", args.probe}, {"target", args.target}};
-  if (!add_pairs(args.set, "--set", c)) return exit_invalid;
+  if (!add_pairs(args.set, "--set", c)) return invalid_input(args.output, "invalid --set");
   nlohmann::json expect = nlohmann::json::object();
-  if (!add_pairs(args.expect, "--expect", expect)) return exit_invalid;
+  if (!add_pairs(args.expect, "--expect", expect)) return invalid_input(args.output, "invalid --expect");
   if (!expect.empty()) c["expect"] = expect;
   if (!args.resolver.empty()) c["resolver"] = args.resolver;
   if (!args.timeout.empty()) c["timeout"] = args.timeout;
@@ -51,7 +51,7 @@ int check(const check_args& args) {
   auto loaded = load_suite_text(suite_doc.dump(2), "command line", std::filesystem::current_path(), {.probes = builtin_probes()});
   if (!loaded.suite) {
     print_diagnostics(loaded.errors);
-    return exit_invalid;
+    return invalid_input(args.output, "the check is invalid");
   }
   run_options options;
   options.on_result = progress_printer();

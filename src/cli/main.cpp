@@ -1,5 +1,6 @@
 // edgeprobe's command line (cli.md).
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "core/exit_code.hpp"
 #include "core/version.hpp"
 
@@ -16,8 +17,10 @@ int main(int argc, char** argv) {
              "  1  a check failed, or could not be carried out (error)\n"
              "  2  the suite, the serve config or the command line is invalid (every error printed)\n"
              "  3  an internal error (a bug), as soon as any check ends with internal.error\n"
+             "  4  a report could not be written (standard output or a --report file)\n"
              "  130  a second Ctrl-C stopped edgeprobe at once\n"
-             "  With --format nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
+             "  With --format nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for\n"
+             "  invalid input and for a report that could not be written).\n"
              "\n"
              "Documentation: docs/ in the source tree, /usr/share/doc/edgeprobe/ once installed.");
   int exit_code = edgeprobe::exit_ok;
@@ -33,7 +36,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? 0 : edgeprobe::exit_invalid;
+    return code == 0 ? 0 : cli::invalid_input(cli::format_asked(argc, argv), "invalid command line");
   } catch (const std::exception& e) {
     std::cerr << "edgeprobe: internal error: " << e.what() << '\n';
     return edgeprobe::exit_internal;

@@ -6,7 +6,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -60,25 +62,62 @@ int emit(run_result run, const secret_set& secrets, const output_flags& flags) {
   options.quiet = flags.quiet;
   const std::string format = flags.format.empty() ? (isatty(STDOUT_FILENO) ? "human" : "json") : flags.format;
   options.color = format == "human" && colour_wanted();
+  errno = 0;
   find_reporter(format)->write(run, std::cout, options);
   std::cout.flush();
+  bool unwritten = false;
+  if (!std::cout) {
+    std::cerr << "edgeprobe: could not write the " << format << " report to standard output"
+              << (errno ? std::string(": ") + std::strerror(errno) : std::string()) << '\n';
+    unwritten = true;
+  }
 
-  // With --format nagios the Monitoring Plugins convention decides the exit code (results.md).
-  int code = format == "nagios" ? nagios_exit_code(run) : exit_code_for(run, flags.strict);
   for (const auto& spec : flags.reports) {
     const auto eq = spec.find('=');
     const std::string path = spec.substr(eq + 1);
+    errno = 0;
     std::ofstream file(path);
     report_options to_file = options;
     to_file.color = false;
     find_reporter(spec.substr(0, eq))->write(run, file, to_file);
+    file.close();
     if (!file) {
-      std::cerr << "edgeprobe: could not write " << path << '\n';
-      code = std::max(code, static_cast<int>(exit_failed));
+      std::cerr << "edgeprobe: could not write the report " << path
+                << (errno ? std::string(": ") + std::strerror(errno) : std::string()) << '\n';
+      unwritten = true;
     }
+  }
+
+  int code = 0;
+  if (format == "nagios") {
+    // The Monitoring Plugins convention decides the exit code (results.md).
+    code = nagios_exit_code(run);
+    if (unwritten && code != nagios_critical) code = nagios_unknown;
+  } else {
+    code = exit_code_for(run, flags.strict);
+    if (unwritten && code != exit_internal) code = exit_unwritten;
   }
   keep_until_exit(std::move(run));
   return code;
+}
+
+int invalid_input(std::string_view format, std::string_view what) {
+  if (format != "nagios") return exit_invalid;
+  std::cout << "EDGEPROBE UNKNOWN - " << what << " (see standard error); nothing was checked\n";
+  std::cout.flush();
+  return nagios_unknown;
+}
+
+int invalid_input(const output_flags& flags, std::string_view what) { return invalid_input(flags.format, what); }
+
+std::string format_asked(int argc, char** argv) {
+  std::string format;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if (word == "--format" && i + 1 < argc) format = argv[i + 1];
+    else if (word.starts_with("--format=")) format = word.substr(9);
+  }
+  return format;
 }
 
 std::function<void(const check_result&, std::size_t, std::size_t)> progress_printer() {

@@ -28,7 +28,20 @@ void add_output_flags(CLI::App& command, output_flags& flags);
 bool output_flags_valid(const output_flags& flags);
 
 // Redacts, writes stdout's format and every --report file; returns the exit code.
+// A report that could not be written is exit_unwritten (nagios: UNKNOWN unless
+// a check failed), whatever the checks said: the results were not recorded.
 int emit(run_result run, const secret_set& secrets, const output_flags& flags);
+
+// The exit code for input that keeps anything from running; the problems are
+// already on stderr. Under --format nagios it is UNKNOWN with a status line on
+// stdout, as the Monitoring Plugins guidelines ask: a typo in a suite is not a
+// broken target, and must not page anyone as CRITICAL.
+int invalid_input(const output_flags& flags, std::string_view what);
+int invalid_input(std::string_view format, std::string_view what);
+
+// The --format the command line asks for, read from the words themselves: for
+// a command line CLI11 refused, where no flag was parsed.
+std::string format_asked(int argc, char** argv);
 
 // For a command that ends the process right after: keeps `value` reachable
 // until exit instead of destroying it. Freeing a 10,000-check run allocation

@@ -2,7 +2,11 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/suite_input.hpp"
+#include "core/check_selection.hpp"
 #include "probes/modules.hpp"
+
+#include <cmath>
+#include <iostream>
 
 namespace edgeprobe::cli {
 
@@ -21,25 +25,46 @@ struct run_args {
 };
 
 int run(const run_args& args) {
-  if (!output_flags_valid(args.output)) return exit_invalid;
+  if (!output_flags_valid(args.output)) return invalid_input(args.output, "invalid output flags");
   auto vars = parse_vars(args.vars);
-  if (!vars) return exit_invalid;
+  if (!vars) return invalid_input(args.output, "invalid --var");
   load_options load{.probes = builtin_probes()};
   load.vars = *vars;
   auto s = load_suites(args.suites, load);
-  if (!s) return exit_invalid;
+  if (!s) return invalid_input(args.output, "the suite is invalid");
+  if (auto problem = select_checks(*s, {args.only, args.tags})) {
+    std::cerr << "edgeprobe: " << problem->message << (problem->suggestion.empty() ? "" : "; " + problem->suggestion)
+              << '\n';
+    return invalid_input(args.output, problem->message);
+  }
 
   run_options options;
   options.concurrency = args.concurrency;
   options.threads = args.threads;
   options.starts_per_ms = args.start_rate;
   options.timeout_scale = args.timeout_scale;
-  options.tags = args.tags;
-  options.only = args.only;
   options.on_result = progress_printer();
   const int code = emit(run_suite(*s, options), s->secrets, args.output);
   keep_until_exit(std::move(*s));
   return code;
+}
+
+// CLI11's Range compares, and NaN compares false both ways: it would pass, and
+// every check would then end at once with check.timeout.
+CLI::Validator finite_number() {
+  return CLI::Validator(
+      [](std::string& text) {
+        std::size_t used = 0;
+        double value = 0;
+        try {
+          value = std::stod(text, &used);
+        } catch (const std::exception&) {
+          return std::string("not a number: ") + text;
+        }
+        if (used != text.size() || !std::isfinite(value)) return std::string("not a finite number: ") + text;
+        return std::string();
+      },
+      "NUMBER");
 }
 
 } // namespace
@@ -59,7 +84,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(0, 1000000));
   cmd->add_option("--timeout-scale", args->timeout_scale, "multiply every timeout (slow links)")
-      ->check(CLI::Range(0.01, 100.0));
+      ->check(finite_number() & CLI::Range(0.01, 100.0));
   add_output_flags(*cmd, args->output);
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }

@@ -163,7 +163,7 @@ nlohmann::json suite_schema(const registry& probes) {
     else if (name == "vars")
       s = {{"type", "object"},
            {"propertyNames", {{"pattern", syntax::anchored(syntax::var_name())}}},
-           {"additionalProperties", string_type()}};
+           {"additionalProperties", {{"type", json::array({"string", "null"})}}}};
     else if (name == "include") s = list_of_strings();
     else if (name == "defaults") s = {{"$ref", "#/$defs/defaults"}};
     else if (name == "checks") s = {{"type", "array"}, {"items", {{"$ref", "#/$defs/check"}}}};

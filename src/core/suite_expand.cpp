@@ -1,5 +1,8 @@
 #include "core/suite_expand.hpp"
 
+#include "core/option_check.hpp"
+#include "core/suggest.hpp"
+
 #include <map>
 #include <utility>
 
@@ -31,6 +34,23 @@ struct expander {
   }
 };
 
+// A --var (or serve "vars") name no suite file defines is a typo until proven
+// otherwise: ignored, the suite would run with its defaults, against the
+// wrong target, and look green.
+void check_overrides(load_context& ctx, const std::map<std::string, std::pair<std::size_t, std::string>>& defined) {
+  if (ctx.merge_order.empty()) return;
+  const std::size_t main_file = ctx.merge_order.back();
+  std::vector<std::string_view> names;
+  for (const auto& [name, where] : defined) names.push_back(name);
+  for (const auto& [name, value] : ctx.options.vars) {
+    if (defined.count(name)) continue;
+    const auto near = nearest(name, names);
+    ctx.error(main_file, "/vars",
+              "a value is given for " + in_quotes(name) + " (--var, or serve's \"vars\"), but no suite file defines it",
+              near ? "did you mean " + in_quotes(*near) + "?" : "define it in the suite's \"vars\", or leave it out");
+  }
+}
+
 } // namespace
 
 void expand_suite(load_context& ctx) {
@@ -40,11 +60,13 @@ void expand_suite(load_context& ctx) {
     const auto vars = f.doc.find("vars");
     if (vars == f.doc.end() || !vars->is_object()) continue;
     for (const auto& [name, value] : vars->items()) {
-      if (!value.is_string()) continue; // reported by read_suite_files
-      ctx.vars.define(name, value.get<std::string>(), f.dir);
+      if (value.is_null()) ctx.vars.require(name);
+      else if (value.is_string()) ctx.vars.define(name, value.get<std::string>(), f.dir);
+      else continue; // reported by read_suite_files
       origin[name] = {index, child_pointer("/vars", name)};
     }
   }
+  check_overrides(ctx, origin);
   for (const auto& [name, value] : ctx.options.vars) ctx.vars.set_literal(name, value);
 
   for (auto& [name, problems] : ctx.vars.resolve(ctx.secrets)) {

@@ -90,7 +90,8 @@ private:
       const std::string pointer = child_pointer("/vars", name);
       if (!syntax::matches(syntax::var_name(), name))
         ctx_.error(index, pointer, "is not a valid variable name", "use letters, digits, '_', '.' and '-'", true);
-      if (!value.is_string()) ctx_.error(index, pointer, "must be a string, not " + type_name(value));
+      if (!value.is_string() && !value.is_null())
+        ctx_.error(index, pointer, "must be a string (or null: no default, --var must give it), not " + type_name(value));
     }
   }
 

@@ -22,6 +22,15 @@ void variables::define(const std::string& name, std::string raw, std::filesystem
   if (it->second.literal) return;
   it->second.raw = std::move(raw);
   it->second.dir = std::move(dir);
+  it->second.required = false;
+}
+
+void variables::require(const std::string& name) {
+  auto [it, fresh] = vars_.try_emplace(name);
+  if (fresh) order_.push_back(name);
+  if (it->second.literal) return;
+  it->second.raw.clear();
+  it->second.required = true;
 }
 
 void variables::set_literal(const std::string& name, std::string value) {
@@ -49,6 +58,13 @@ std::vector<std::pair<std::string, std::vector<variables::problem>>> variables::
 }
 
 void variables::resolve_one(variable& var, const std::string& name, secret_set& secrets, report& out) {
+  if (var.required) {
+    var.at = state::broken;
+    out.push_back({name,
+                   {{"variable " + in_quotes(name) + " has no default and was not given",
+                     "give it on the command line: --var " + name + "=VALUE (in serve's config: \"vars\")"}}});
+    return;
+  }
   var.at = state::expanding;
   expanding_.push_back(name);
   auto result = expand_text(var.raw, var.dir, secrets, [&](const std::string& used_name) -> const variable* {

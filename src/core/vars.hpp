@@ -32,6 +32,9 @@ public:
   // A later definition of the same name replaces the earlier one. `dir` is where
   // ${file:} paths in `raw` are relative to.
   void define(const std::string& name, std::string raw, std::filesystem::path dir);
+  // A variable with no default (`"name": null`): the command line (--var) or
+  // serve's config must give it, or resolve() reports it.
+  void require(const std::string& name);
   // A value used as is, never expanded (load_options::vars): overrides define().
   void set_literal(const std::string& name, std::string value);
 
@@ -51,6 +54,7 @@ private:
     std::string raw;
     std::filesystem::path dir;
     bool literal = false;
+    bool required = false; // no default: only set_literal() gives it a value
     state at = state::pending;
     std::string value;
     bool secret = false;

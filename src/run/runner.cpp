@@ -30,10 +30,6 @@ namespace {
 
 bool holds(status s) { return s == status::pass || s == status::warn; }
 
-bool contains(const std::vector<std::string>& list, const std::string& item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
 // At most `per_ms` starts in any millisecond (a token bucket one millisecond
 // deep): 256 checks begun in the same instant would queue behind each other on
 // the first packets and report that queue as the network's time.
@@ -79,7 +75,6 @@ public:
     start_ = clock::now();
     if (options_.handle_signals) watch_signals();
     wire_needs();
-    apply_selection();
     for (std::size_t i = 0; i < slots_.size(); ++i)
       if (!slots_[i].done && slots_[i].pending_needs == 0) needs_settled(i);
     launch_ready();
@@ -109,30 +104,6 @@ private:
           slots_[it->second].dependents.push_back(i);
           ++slots_[i].pending_needs;
         }
-  }
-
-  // --only and --tags pick checks; what they need runs too, or they could not.
-  void apply_selection() {
-    if (options_.only.empty() && options_.tags.empty()) return;
-    std::vector<bool> selected(slots_.size(), false);
-    std::vector<std::size_t> todo;
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
-      const auto& c = suite_.checks[i];
-      const bool by_name = options_.only.empty() || contains(options_.only, c.name);
-      const bool by_tag = options_.tags.empty() ||
-                          std::any_of(c.tags.begin(), c.tags.end(), [&](auto& t) { return contains(options_.tags, t); });
-      if (by_name && by_tag) todo.push_back(i);
-    }
-    while (!todo.empty()) {
-      const std::size_t i = todo.back();
-      todo.pop_back();
-      if (selected[i]) continue;
-      selected[i] = true;
-      for (const auto& need : suite_.checks[i].needs)
-        if (auto it = index_.find(need); it != index_.end()) todo.push_back(it->second);
-    }
-    for (std::size_t i = 0; i < slots_.size(); ++i)
-      if (!selected[i]) finish(i, not_run(i, reason::none, options_.only.empty() ? "filtered out by --tags" : "filtered out by --only"));
   }
 
   check_result not_run(std::size_t i, reason why, std::string message) {

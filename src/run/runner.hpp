@@ -17,8 +17,6 @@ struct run_options {
   std::size_t threads = 0;           // threads running checks; 0: one per core
   std::size_t starts_per_ms = 64;    // checks started per millisecond at most; 0: unpaced
   double timeout_scale = 1.0;        // multiplies every check's timeout
-  std::vector<std::string> tags;     // when set, checks without any of these tags are skipped
-  std::vector<std::string> only;     // when set, only these check names run
   bool handle_signals = true;        // SIGINT/SIGTERM cancel in-flight checks, report still written
   std::function<void(const check_result&, std::size_t done, std::size_t total)> on_result;
 };

@@ -231,22 +231,6 @@ TEST_CASE("the concurrency limit bounds checks in flight") {
   CHECK(progress_calls == 40);
 }
 
-TEST_CASE("--only runs the named check and what it needs, the rest is skipped") {
-  scripted_probe p(true);
-  suite s;
-  s.checks.push_back(make_check(p, "dns", "127.0.0.1", steps({{"127.0.0.1", {"pass"}}})));
-  s.checks.push_back(make_check(p, "tls", "127.0.0.1", steps({{"127.0.0.1", {"pass"}}})));
-  s.checks.back().needs = {"dns"};
-  s.checks.push_back(make_check(p, "other", "127.0.0.1", steps({{"127.0.0.1", {"pass"}}})));
-  run_options o;
-  o.only = {"tls"};
-  auto r = run(s, o);
-  CHECK(r.results[0].outcome.state == status::pass);
-  CHECK(r.results[1].outcome.state == status::pass);
-  CHECK(r.results[2].outcome.state == status::skip);
-  CHECK(r.results[2].outcome.why == reason::none);
-}
-
 TEST_CASE("a probe that does not connect runs once, without addresses") {
   scripted_probe p(false);
   suite s;
