@@ -24,9 +24,15 @@ struct dns_zone {
   dns::soa_rdata soa;                  // for NXDOMAIN and NODATA answers
 };
 
-// demo.edgeprobe.test: several A, AAAA, a CNAME, SRV _sip._tls, TXT; broken.demo.edgeprobe.test
+// The addresses the zone's names resolve to for responders listening on
+// `served`: those addresses themselves, loopback ones for a wildcard (0.0.0.0:
+// 127.0.0.1-3; "::": ::1). Never an address off the machine.
+std::vector<net::ip::address> answered_addresses(const std::vector<net::ip::address>& served);
+
+// demo.edgeprobe.test: A/AAAA for answered_addresses(served), a CNAME, SRV
+// _sip._tls, TXT, MX, NS; app. has the first two IPv4 addresses; broken.
 // answers SERVFAIL; other names in the zone are NXDOMAIN, names outside it REFUSED.
-dns_zone demo_zone();
+dns_zone demo_zone(const std::vector<net::ip::address>& served);
 
 // The answer to one query message, or nullopt when the bytes are not a query worth
 // answering (not parseable, or a response). Pure: the responder's whole logic.

@@ -21,7 +21,27 @@ dns::record soa_record(const dns_zone& zone) {
 
 } // namespace
 
-dns_zone demo_zone() {
+std::vector<boost::asio::ip::address> answered_addresses(const std::vector<boost::asio::ip::address>& served) {
+  namespace ip = boost::asio::ip;
+  std::vector<ip::address> out;
+  auto add = [&](ip::address a) {
+    if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+  };
+  for (const auto& a : served) {
+    if (a.is_unspecified() && a.is_v4()) {
+      // 0.0.0.0 receives on every local address, so on all of 127/8: three
+      // answers to show, none of which leaves the machine.
+      for (const char* loopback : {"127.0.0.1", "127.0.0.2", "127.0.0.3"}) add(ip::make_address_v4(loopback));
+    } else if (a.is_unspecified()) {
+      add(ip::address_v6::loopback());
+    } else {
+      add(a);
+    }
+  }
+  return out;
+}
+
+dns_zone demo_zone(const std::vector<boost::asio::ip::address>& served) {
   namespace ip = boost::asio::ip;
   const std::string o = "demo.edgeprobe.test";
   dns_zone z;
@@ -30,21 +50,27 @@ dns_zone demo_zone() {
   auto add = [&](std::string name, std::uint16_t type, dns::rdata data) {
     z.records.push_back({std::move(name), type, dns::class_in, demo_ttl, std::move(data)});
   };
-  // Documentation-range addresses (RFC 5737 / 3849): visible in answers, never connected to.
-  add(o, dns::type::a, ip::make_address_v4("192.0.2.10"));
-  add(o, dns::type::a, ip::make_address_v4("192.0.2.11"));
-  add(o, dns::type::a, ip::make_address_v4("192.0.2.12"));
-  add(o, dns::type::aaaa, ip::make_address_v6("2001:db8::10"));
+  auto add_address = [&](const std::string& name, const ip::address& a) {
+    if (a.is_v4()) add(name, dns::type::a, a.to_v4());
+    else add(name, dns::type::aaaa, a.to_v6());
+  };
+  // Only addresses the responders themselves listen on: a check pointed at
+  // this zone must never send a packet off the machine.
+  const auto addresses = answered_addresses(served);
+  for (const auto& a : addresses) add_address(o, a);
   add("www." + o, dns::type::cname, dns::name_rdata{o});
-  add("sip." + o, dns::type::a, ip::make_address_v4("192.0.2.20"));
+  if (!addresses.empty()) {
+    add_address("sip." + o, addresses.front());
+    add_address("ns." + o, addresses.front());
+  }
   add("_sip._tls." + o, dns::type::srv, dns::srv_rdata{0, 0, 443, "sip." + o});
   add(o, dns::type::txt, dns::txt_rdata{{"v=spf1 -all"}});
   add(o, dns::type::mx, dns::mx_rdata{10, "sip." + o});
   add(o, dns::type::ns, dns::name_rdata{"ns." + o});
-  add("ns." + o, dns::type::a, ip::make_address_v4("127.0.0.1"));
-  // Loopback names the demo connects to: two addresses, one check per address.
-  add("app." + o, dns::type::a, ip::make_address_v4("127.0.0.1"));
-  add("app." + o, dns::type::a, ip::make_address_v4("127.0.0.2"));
+  // Where a check connects once per address: the first two IPv4 addresses.
+  int app_addresses = 0;
+  for (const auto& a : addresses)
+    if (a.is_v4() && app_addresses++ < 2) add_address("app." + o, a);
   z.servfail.push_back("broken." + o);
   return z;
 }

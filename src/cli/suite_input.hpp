@@ -17,4 +17,9 @@ std::optional<suite> load_suites(const std::vector<std::string>& paths, const lo
 
 void print_diagnostics(const std::vector<diagnostic>& errors);
 
+// With several suite files, a --var needs only one of them to define it: one
+// error per --var name none of `defined` has, with the nearest suggested.
+std::vector<diagnostic> unknown_vars(const std::vector<std::string>& defined,
+                                     const std::map<std::string, std::string>& vars);
+
 } // namespace edgeprobe::cli

@@ -22,7 +22,9 @@ void add_validate_command(CLI::App& app, int& exit_code) {
     }
     load_options options{.probes = builtin_probes()};
     options.vars = *overrides;
+    options.unknown_vars_are_errors = suites->size() <= 1;
     exit_code = exit_ok;
+    std::vector<std::string> defined;
     for (const auto& path : *suites) {
       auto result = load_suite_file(path, options);
       print_diagnostics(result.errors);
@@ -30,7 +32,13 @@ void add_validate_command(CLI::App& app, int& exit_code) {
         exit_code = exit_invalid;
         continue;
       }
+      defined.insert(defined.end(), result.suite->variables.begin(), result.suite->variables.end());
       std::cout << path << ": valid, " << result.suite->checks.size() << " checks\n";
+    }
+    if (exit_code == exit_ok && !options.unknown_vars_are_errors) {
+      const auto unknown = unknown_vars(defined, options.vars);
+      print_diagnostics(unknown);
+      if (!unknown.empty()) exit_code = exit_invalid;
     }
   });
 }

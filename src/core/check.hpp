@@ -59,6 +59,7 @@ struct suite {
   std::string file;
   std::vector<check_spec> checks;
   secret_set secrets; // every secret value the suite expanded, for redaction
+  std::vector<std::string> variables; // names its files' `vars` define
 };
 
 } // namespace edgeprobe

@@ -38,7 +38,7 @@ struct expander {
 // otherwise: ignored, the suite would run with its defaults, against the
 // wrong target, and look green.
 void check_overrides(load_context& ctx, const std::map<std::string, std::pair<std::size_t, std::string>>& defined) {
-  if (ctx.merge_order.empty()) return;
+  if (ctx.merge_order.empty() || !ctx.options.unknown_vars_are_errors) return;
   const std::size_t main_file = ctx.merge_order.back();
   std::vector<std::string_view> names;
   for (const auto& [name, where] : defined) names.push_back(name);

@@ -29,6 +29,10 @@ struct diagnostic {
 struct load_options {
   const registry& probes; // the probes a check may name (the cli passes every built-in one)
   std::map<std::string, std::string> vars = {}; // override the suite's `vars` (CLI --var, demo)
+  // A name in `vars` that the suite does not define is an error (a typo would
+  // otherwise be ignored). Off when several files share one --var list: the
+  // caller then checks the names against every file (suite::variables).
+  bool unknown_vars_are_errors = true;
   // Probe options under every suite's own `defaults` (serve's `close: rst`):
   // a check whose probe knows the key and that does not set it gets this value.
   // The caller has checked the values; they are not the suite's mistakes.

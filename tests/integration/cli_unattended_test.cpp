@@ -53,6 +53,14 @@ TEST_CASE("unattended: a required variable must be given, and a --var the suite 
   INFO(given.err);
   CHECK(given.exit_code == 0);
   CHECK(nlohmann::json::parse(given.out)["summary"]["pass"] == 3);
+
+  // Several files share the --var list: one of them defining the name is enough.
+  const auto other = dir.write("other.json", R"({"suite": "other", "checks": [
+    {"name": "z", "probe": "tcp", "target": "127.0.0.1:)" + std::to_string(open.local_endpoint().port()) + R"("}]})").string();
+  CHECK(run_edgeprobe({"run", suite, other, "--var", "host=127.0.0.1", "--format", "json"}).exit_code == 0);
+  const auto nowhere = run_edgeprobe({"validate", suite, other, "--var", "host=127.0.0.1", "--var", "hots=x"});
+  CHECK(nowhere.exit_code == 2);
+  CHECK(nowhere.err.find("--var hots: no suite file on the command line defines this variable") != std::string::npos);
   open.stop();
 }
 

@@ -52,7 +52,7 @@ struct slow_dns_server {
 
   test::io_thread io; // declared first: outlives the socket it serves
   udp::socket socket;
-  dns_zone zone = demo_zone();
+  dns_zone zone = demo_zone({net::ip::make_address("127.0.0.1")});
   std::atomic<int> queries{0};
 };
 
