@@ -215,7 +215,14 @@ private:
 
 } // namespace
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(std::string_view s) {
+  // A 30 MB value quoted whole would bury the message: show its start and its size.
+  constexpr std::size_t shown = 80;
+  if (s.size() <= shown + 20) return "\"" + std::string(s) + "\"";
+  std::size_t cut = shown;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut; // not inside a UTF-8 character
+  return "\"" + std::string(s.substr(0, cut)) + "…\" (" + std::to_string(s.size()) + " bytes)";
+}
 
 bool normalize_integer(nlohmann::json& value) {
   if (value.is_number_integer()) return true;

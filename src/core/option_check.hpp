@@ -25,7 +25,8 @@ struct option_problem {
 std::vector<option_problem> check_option(const option_spec& spec, nlohmann::json& value,
                                          const nlohmann::json& raw, bool hide_value);
 
-// `s` in double quotes, as messages show names and values.
+// `s` in double quotes, as messages show names and values; past 100 bytes,
+// its first 80 and its size.
 std::string in_quotes(std::string_view s);
 
 // `value` as a message shows it: a string quoted (with its expansion when that
