@@ -26,17 +26,25 @@ std::string three_checks(const tcp_responder& open) {
       {"name": "c", "probe": "tcp", "target": "${host}:${port}"}]})";
 }
 
+// An open port on loopback and the three-check suite aimed at it.
+struct open_port_suite {
+  test::io_thread io;
+  tcp_responder open{io.executor(), any_loopback};
+  test::temp_dir dir;
+  std::string suite;
+
+  open_port_suite() {
+    open.start();
+    suite = dir.write("s.json", three_checks(open)).string();
+  }
+  ~open_port_suite() { open.stop(); }
+};
+
 } // namespace
 
 TEST_SUITE("cli") {
 
-TEST_CASE("unattended: a required variable must be given, and a --var the suite does not define is an error") {
-  test::io_thread io;
-  tcp_responder open(io.executor(), any_loopback);
-  open.start();
-  test::temp_dir dir;
-  const auto suite = dir.write("s.json", three_checks(open)).string();
-
+TEST_CASE_FIXTURE(open_port_suite, "unattended: a required variable must be given, and a --var the suite does not define is an error") {
   const auto missing = run_edgeprobe({"run", suite, "--format", "json"});
   CHECK(missing.exit_code == 2);
   CHECK(missing.out.empty());
@@ -61,16 +69,9 @@ TEST_CASE("unattended: a required variable must be given, and a --var the suite 
   const auto nowhere = run_edgeprobe({"validate", suite, other, "--var", "host=127.0.0.1", "--var", "hots=x"});
   CHECK(nowhere.exit_code == 2);
   CHECK(nowhere.err.find("--var hots: no suite file on the command line defines this variable") != std::string::npos);
-  open.stop();
 }
 
-TEST_CASE("unattended: --only/--tags that select nothing are exit 2, unselected checks are not in the report") {
-  test::io_thread io;
-  tcp_responder open(io.executor(), any_loopback);
-  open.start();
-  test::temp_dir dir;
-  const auto suite = dir.write("s.json", three_checks(open)).string();
-
+TEST_CASE_FIXTURE(open_port_suite, "unattended: --only/--tags that select nothing are exit 2, unselected checks are not in the report") {
   const auto none = run_edgeprobe({"run", suite, "--var", "host=127.0.0.1", "--tags", "sip", "--format", "junit"});
   CHECK(none.exit_code == 2);
   CHECK(none.out.empty()); // no JUnit document with failures="0" for CI to read as green
@@ -87,7 +88,6 @@ TEST_CASE("unattended: --only/--tags that select nothing are exit 2, unselected 
   CHECK(doc["results"][0]["name"] == "a");
   CHECK(doc["results"][1]["name"] == "b");
   CHECK(doc["summary"]["skip"] == 0);
-  open.stop();
 }
 
 TEST_CASE("unattended: under --format nagios, invalid input is UNKNOWN (3) with a status line, never CRITICAL") {
