@@ -6,6 +6,7 @@
 #include "probes/rpc_epm/dcerpc_pdu.hpp"
 
 #include "probes/rpc_epm/ndr.hpp"
+#include "wire/escape_bytes.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -634,18 +635,7 @@ std::string reject_reason_name(std::uint16_t reason) {
   }
 }
 
-std::string printable(std::string_view raw) {
-  std::string out;
-  for (const char ch : raw) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c < 0x7F) {
-      out.push_back(ch);
-    } else {
-      out += "\\x" + ndr::hex8(c);
-    }
-  }
-  return out;
-}
+std::string printable(std::string_view raw) { return escape_unprintable(raw); }
 
 
 } // namespace edgeprobe::dcerpc

@@ -4,6 +4,7 @@
 #include "probes/sqlbrowser/ssrp.hpp"
 
 #include "wire/ascii.hpp"
+#include "wire/escape_bytes.hpp"
 #include "wire/reader.hpp"
 #include "wire/writer.hpp"
 
@@ -23,20 +24,7 @@ using wire::failure;
 // cut after 40 bytes so one bad record cannot flood a report.
 std::string shown(std::string_view text) {
   constexpr std::size_t limit = 40;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      constexpr char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 0x0F]);
-    }
-  }
-  out += text.size() > limit ? "\"..." : "\"";
-  return out;
+  return "\"" + escape_for_quotes(text.substr(0, limit)) + (text.size() > limit ? "\"..." : "\"");
 }
 
 std::string hex_byte(std::uint8_t b) {

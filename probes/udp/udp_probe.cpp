@@ -5,6 +5,7 @@
 #include "net/udp_evidence.hpp"
 #include "net/udp_exchange.hpp"
 #include "probes/udp/options.hpp"
+#include "wire/escape_bytes.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -18,16 +19,6 @@ using udp = net::ip::udp;
 constexpr std::size_t max_shown_bytes = 512; // evidence, not a hex dump of a whole answer
 
 
-
-std::string to_hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (const auto b : bytes) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 0xF]);
-  }
-  return out;
-}
 
 bool printable(std::span<const std::uint8_t> bytes) {
   return std::all_of(bytes.begin(), bytes.end(),
@@ -57,7 +48,7 @@ nlohmann::json evidence(const udp_report& r, std::size_t sent_bytes, clock::time
     d["reply_from_other_address"] = r.from_other_address;
     d["reply_from_other_port"] = r.from_other_port;
     d["reply_size"] = r.answer.size();
-    d["reply_hex"] = to_hex(shown);
+    d["reply_hex"] = hex_digits(std::string_view(reinterpret_cast<const char*>(shown.data()), shown.size()));
     if (shown.size() < r.answer.size()) d["reply_truncated"] = true;
     if (printable(shown)) d["reply_text"] = std::string(shown.begin(), shown.end());
     if (const auto rtt = answer_rtt(r)) d["rtt_ms"] = to_ms(*rtt);

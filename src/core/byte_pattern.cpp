@@ -19,6 +19,33 @@ bool separator(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' 
 
 constexpr boost::regex::flag_type regex_syntax = boost::regex::perl;
 
+// What is wrong with a pattern, in general terms. Boost's own text quotes a
+// fragment of the pattern, and a pattern built from ${env:} or ${file:} holds
+// a secret that a fragment would give away (redaction finds a whole secret,
+// not a piece cut at an arbitrary point). The position is left out too: it
+// would tell the secret's length.
+std::string regex_mistake(boost::regex_constants::error_type code) {
+  namespace rc = boost::regex_constants;
+  switch (code) {
+  case rc::error_collate: return "an unknown collating element in [[. .]]";
+  case rc::error_ctype: return "an unknown character class in [[: :]]";
+  case rc::error_escape: return "an invalid escape, or a trailing backslash";
+  case rc::error_backref: return "a back reference to a group that does not exist";
+  case rc::error_brack: return "an unmatched [";
+  case rc::error_paren: return "an unmatched parenthesis";
+  case rc::error_brace: return "an unmatched {";
+  case rc::error_badbrace: return "an invalid repeat count in { }";
+  case rc::error_range: return "an invalid character range, such as [z-a]";
+  case rc::error_badrepeat: return "a repeat (*, +, ?, {n}) with nothing to repeat";
+  case rc::error_empty: return "an empty pattern or alternative where one is not allowed";
+  case rc::error_perl_extension: return "an invalid (?...) group";
+  case rc::error_size:
+  case rc::error_complexity:
+  case rc::error_stack: return "a pattern too large or too complex";
+  default: return "a syntax error";
+  }
+}
+
 } // namespace
 
 struct byte_pattern::compiled {
@@ -83,7 +110,7 @@ bool valid_regex(const std::string& text, std::string& error) {
     boost::regex compiled(text, regex_syntax);
     return true;
   } catch (const boost::regex_error& e) {
-    error = "not a valid regular expression: " + std::string(e.what());
+    error = "not a valid regular expression: " + regex_mistake(e.code());
     return false;
   }
 }

@@ -132,7 +132,7 @@ private:
   std::pair<nlohmann::json, bool> checked(const option_spec& spec, const std::string& key, const nlohmann::json& value,
                                           std::size_t file, const std::string& pointer) {
     nlohmann::json copy = value;
-    const auto problems = check_option(spec, copy, ctx_.raw_at(file, pointer), key == "password");
+    const auto problems = check_option(spec, copy, ctx_.raw_at(file, pointer), key == "password" || ctx_.holds_secret(value));
     for (const auto& p : problems) ctx_.error(file, pointer + p.pointer, p.message, p.suggestion);
     options_ok_ = options_ok_ && problems.empty();
     return {std::move(copy), problems.empty()};

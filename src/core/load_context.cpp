@@ -47,6 +47,13 @@ std::vector<diagnostic> load_context::take_errors() {
   return out;
 }
 
+bool load_context::holds_secret(const nlohmann::json& value) const {
+  if (secrets.empty()) return false;
+  nlohmann::json redacted_copy = value;
+  secrets.redact(redacted_copy);
+  return redacted_copy != value;
+}
+
 const nlohmann::json& load_context::raw_at(std::size_t file, const std::string& pointer) const {
   static const nlohmann::json null;
   const auto& raw = files.at(file).raw;

@@ -52,6 +52,10 @@ public:
 
   // The raw value at `pointer` of files[file] (null when absent).
   const nlohmann::json& raw_at(std::size_t file, const std::string& pointer) const;
+  // Whether `value` (or a string inside it) holds a secret met so far. Its
+  // errors then quote neither the value nor what is derived from it: a "did
+  // you mean" names the valid spelling nearest to the secret.
+  bool holds_secret(const nlohmann::json& value) const;
 
   const load_options& options;
   const registry& probes;

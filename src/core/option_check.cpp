@@ -199,7 +199,7 @@ private:
     if (!value.is_string()) return wrong("", "a regular expression or {\"hex\": \"...\"}", value, raw);
     std::string why;
     if (!valid_regex(value.get_ref<const std::string&>(), why))
-      add("", hide_ ? "is not a valid regular expression" : show_value(value, raw) + " is " + why);
+      add("", hide_ ? "is " + why : show_value(value, raw) + " is " + why); // `why` quotes nothing of the pattern
   }
 
   void check_string_map(const nlohmann::json& value, const nlohmann::json& raw) {

@@ -19,7 +19,7 @@ struct option_problem {
 
 // `value` is the expanded value, `raw` the same value as written (messages quote
 // what the user wrote, and what it expanded to). `hide_value` keeps the value out
-// of every message (a password). On success `value` is normalised to the one
+// of every message (a password, a value holding a secret). On success `value` is normalised to the one
 // spelling probes must handle: 5.0 → 5, a port written as "443" → 443, a range
 // written backwards → forwards.
 std::vector<option_problem> check_option(const option_spec& spec, nlohmann::json& value,

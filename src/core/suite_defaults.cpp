@@ -87,7 +87,7 @@ private:
     std::vector<option_problem> first;
     for (const option_spec* spec : specs) {
       nlohmann::json copy = value;
-      auto problems = check_option(*spec, copy, raw, spec->key == "password");
+      auto problems = check_option(*spec, copy, raw, spec->key == "password" || ctx_.holds_secret(value));
       if (problems.empty()) return true;
       if (first.empty()) first = std::move(problems);
     }

@@ -1,10 +1,22 @@
 #include "wire/escape_bytes.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 
 namespace edgeprobe {
+
+namespace {
+
+constexpr char hex[] = "0123456789abcdef";
+
+bool printable(unsigned char c) { return c >= 0x20 && c < 0x7f; }
+
+void append_hex_escape(std::string& out, unsigned char c) {
+  out += "\\x";
+  out.push_back(hex[c >> 4]);
+  out.push_back(hex[c & 0x0f]);
+}
+
+} // namespace
 
 std::string escape_bytes(std::string_view bytes, std::size_t cap) {
   std::string out;
@@ -15,14 +27,41 @@ std::string escape_bytes(std::string_view bytes, std::size_t cap) {
     else if (c == '\n') out += "\\n";
     else if (c == '\t') out += "\\t";
     else if (c == '\\') out += "\\\\";
-    else if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
-    else {
-      std::array<char, 5> hex{};
-      std::snprintf(hex.data(), hex.size(), "\\x%02x", c);
-      out += hex.data();
-    }
+    else if (printable(c)) out += static_cast<char>(c);
+    else append_hex_escape(out, c);
   }
   if (bytes.size() > n) out += "...(" + std::to_string(bytes.size() - n) + " more bytes)";
+  return out;
+}
+
+std::string escape_unprintable(std::string_view bytes) {
+  std::string out;
+  for (const char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (printable(c)) out.push_back(ch);
+    else append_hex_escape(out, c);
+  }
+  return out;
+}
+
+std::string escape_for_quotes(std::string_view bytes) {
+  std::string out;
+  for (const char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (printable(c) && c != '"' && c != '\\') out.push_back(ch);
+    else append_hex_escape(out, c);
+  }
+  return out;
+}
+
+std::string hex_digits(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    out.push_back(hex[c >> 4]);
+    out.push_back(hex[c & 0x0f]);
+  }
   return out;
 }
 

@@ -173,6 +173,12 @@ record parse_record(wire::reader& in) {
 
 } // namespace
 
+std::string label_text(std::string_view label) {
+  std::string out;
+  for (const char c : label) append_label_byte(out, static_cast<std::uint8_t>(c));
+  return out;
+}
+
 wire::decoded<message> parse_message(std::span<const std::uint8_t> bytes) {
   return wire::decoding([&] {
     wire::reader in = message_reader(bytes);

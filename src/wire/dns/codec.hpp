@@ -92,6 +92,10 @@ std::optional<std::uint16_t> type_from_name(std::string_view name);
 std::string rcode_name(std::uint8_t rcode); // "NXDOMAIN", or "RCODE11"
 std::optional<std::uint8_t> rcode_from_name(std::string_view name);
 
+// One label's bytes as a name shows them: '.', '\\' and '"' after a backslash,
+// bytes outside printable ASCII (and the space) as \DDD ("a\032b").
+std::string label_text(std::string_view label);
+
 // Case-insensitive name comparison that ignores one trailing dot on either side.
 bool same_name(std::string_view a, std::string_view b);
 
