@@ -117,13 +117,16 @@ TEST_CASE("serve: a flood of one-byte connections from 127.0.0.2 leaves /metrics
       std::this_thread::sleep_for(10ms);
     });
     std::this_thread::sleep_for(500ms);
+    std::chrono::milliseconds slowest{0};
     for (int i = 0; i < 20; ++i) {
       CAPTURE(i);
       const auto scrape = test::raw_get("127.0.0.1", serve.port(), "/metrics", "", 1000ms);
       CHECK(scrape.status == 200);
       CHECK(scrape.took < 1000ms);
+      slowest = std::max(slowest, scrape.took);
       std::this_thread::sleep_for(100ms);
     }
+    MESSAGE("slowest of 20 scrapes under the flood: " << slowest.count() << " ms");
   }
   INFO("attacker connections: " << held << " sent their byte, " << cut << " ended");
   CHECK(held >= 16); // the flood was on: at least as many as max_connections got in
@@ -197,7 +200,7 @@ TEST_CASE("serve: wrong passwords from 8 addresses against a bcrypt cost-12 user
     }
     MESSAGE("slowest /healthz or remembered /metrics under the guessing: " << slowest.count() << " ms");
   }
-  INFO("wrong passwords answered 401: " << refused << ", 503 (hashing busy): " << busy);
+  MESSAGE("wrong passwords answered 401: " << refused << ", 503 (hashing busy): " << busy);
   CHECK(refused >= 2); // the guesses were hashed, not just turned away
   CHECK(serve.process().stop(SIGTERM) == 0);
 }
@@ -210,21 +213,30 @@ TEST_CASE("serve: a reload stuck on a FIFO fails at reload_timeout, /metrics kee
     "suites": [{"file": "edge.json", "interval": "1h"}]})");
   test::serve_process serve(config);
   wait_for_metrics(serve, "edgeprobe_serve_runs_total{suite=\"edge\"} 1");
-  // Opening a FIFO for reading blocks until someone opens it for writing: no one will.
+  // Opening a FIFO for reading blocks until someone opens it for writing: no
+  // one will. (The deadline itself is tested without a FIFO in serve_reload_test.)
   std::filesystem::remove(suite);
   REQUIRE(::mkfifo(suite.c_str(), 0600) == 0);
 
-  for (int reload = 0; reload < 2; ++reload) { // the second SIGHUP is not ignored either
+  for (int reload = 1; reload <= 2; ++reload) { // the second SIGHUP is not ignored either
     CAPTURE(reload);
     serve.process().signal(SIGHUP);
-    serve.process().read_until("reload refused", 10s);
-    const auto metrics = test::raw_get("127.0.0.1", serve.port(), "/metrics", "", 1000ms);
-    CHECK(metrics.status == 200);
-    const auto body = test::curl_get(serve.url() + "/metrics").body;
+    // /metrics answers (each within 1 s) while the reload waits, then counts it as failed.
+    std::string body;
+    for (auto until = steady::now() + 8s; steady::now() < until;) {
+      const auto metrics = test::raw_get("127.0.0.1", serve.port(), "/metrics", "", 1000ms);
+      REQUIRE(metrics.status == 200);
+      body = test::curl_get(serve.url() + "/metrics").body;
+      if (test::metric_value(body, R"(edgeprobe_serve_config_reloads_total\{result="failure"\})") == reload) break;
+      std::this_thread::sleep_for(100ms);
+    }
+    CHECK(test::metric_value(body, R"(edgeprobe_serve_config_reloads_total\{result="failure"\})") == reload);
     CHECK(test::metric_value(body, "edgeprobe_serve_config_last_reload_successful") == 0);
-    CHECK(test::metric_value(body, R"(edgeprobe_serve_config_reloads_total\{result="failure"\})") == reload + 1);
     CHECK(body.find("suite=\"edge\"") != std::string::npos); // the running config stays
   }
+  // Logged. (Why: reload_timeout today; once files are opened without
+  // blocking, the FIFO is refused at once, and this test still holds.)
+  serve.process().read_until("reload refused");
   const auto started = steady::now();
   CHECK(serve.process().stop(SIGTERM, 10s) == 0);
   CHECK(steady::now() - started < 7s);
