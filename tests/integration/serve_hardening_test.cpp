@@ -200,7 +200,7 @@ TEST_CASE("serve: wrong passwords from 8 addresses against a bcrypt cost-12 user
     }
     MESSAGE("slowest /healthz or remembered /metrics under the guessing: " << slowest.count() << " ms");
   }
-  MESSAGE("wrong passwords answered 401: " << refused << ", 503 (hashing busy): " << busy);
+  MESSAGE("wrong passwords answered 401: " << refused.load() << ", 503 (hashing busy): " << busy.load());
   CHECK(refused >= 2); // the guesses were hashed, not just turned away
   CHECK(serve.process().stop(SIGTERM) == 0);
 }
