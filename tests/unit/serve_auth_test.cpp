@@ -24,7 +24,7 @@ std::string basic(const std::string& pair) {
 
 TEST_SUITE("serve") {
 
-TEST_CASE("an unknown user's decoy has the cost of the most expensive configured user, in its scheme") {
+TEST_CASE("serve auth: an unknown user's decoy has the cost of the most expensive configured user, in its scheme") {
   SUBCASE("bcrypt users of cost 4 and 12: a cost-12 decoy, whoever comes first") {
     basic_auth auth({{"cheap", bcrypt_4_s3cret}, {"dear", "$2y$12$QBSg/gUwj.xEe11HPi4.AuKtZccOzF5d4pI9lKj4kwlGQi/IBpXH."}});
     const auto cost = cost_of(auth.decoy());
@@ -46,7 +46,7 @@ TEST_CASE("an unknown user's decoy has the cost of the most expensive configured
   }
 }
 
-TEST_CASE("basic auth: decided without hashing only for a malformed header or a pair verified before") {
+TEST_CASE("serve auth: decided without hashing only for a malformed header or a pair verified before") {
   basic_auth auth({{"prom", bcrypt_4_s3cret}, {"other", sha_s3cret}});
   CHECK(auth.verdict_without_hashing("") == false);
   CHECK(auth.verdict_without_hashing("Bearer abc") == false);

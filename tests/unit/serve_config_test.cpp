@@ -91,7 +91,7 @@ TEST_CASE("defaults: 127.0.0.1:9443, no auth, and the documented limits") {
   CHECK(r.config->reload_timeout == std::chrono::seconds(10));
 }
 
-TEST_CASE("limits against one client: connections per address (a quarter by default), the request head deadline") {
+TEST_CASE("serve limits against one client: connections per address (a quarter by default), the request head deadline") {
   test::temp_dir dir;
   dir.write("edge.json", two_tcp_checks);
   const auto quarter = load(dir, R"({"limits": {"max_connections": 16}, "suites": [{"file": "edge.json", "interval": "1m"}]})");
@@ -118,7 +118,7 @@ TEST_CASE("limits against one client: connections per address (a quarter by defa
   CHECK(at_pointer(wrong.errors, "/reload_timeout"));
 }
 
-TEST_CASE("a password hash above the cost limit is refused at its pointer, with the maximum") {
+TEST_CASE("serve: a password hash above the cost limit is refused at its pointer, with the maximum") {
   test::temp_dir dir;
   dir.write("edge.json", two_tcp_checks);
   const auto r = load(dir, R"({"auth": {"basic": [

@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 
 TEST_SUITE("serve") {
 
-TEST_CASE("password checks: run on another thread, a full line refuses at once, answers arrive") {
+TEST_CASE("serve password checks: run on another thread, a full line refuses at once, answers arrive") {
   password_checks checks(1, 1);
   std::promise<void> release;
   auto released = release.get_future().share();

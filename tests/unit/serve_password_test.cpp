@@ -46,7 +46,7 @@ TEST_CASE("hashes that cannot be used are refused with a reason, and never match
   CHECK(password_hash_problem("s3cret")->find("htpasswd") != std::string::npos); // says how to make one
 }
 
-TEST_CASE("hash cost: read from the setting, bcrypt's log2 cost and SHA-256-crypt's rounds (5000 unwritten)") {
+TEST_CASE("serve hash cost: read from the setting, bcrypt's log2 cost and SHA-256-crypt's rounds (5000 unwritten)") {
   const auto bcrypt = cost_of("$2b$12$QBSg/gUwj.xEe11HPi4.AuKtZccOzF5d4pI9lKj4kwlGQi/IBpXH.");
   REQUIRE(bcrypt);
   CHECK(bcrypt->scheme == "$2b$");
@@ -62,7 +62,7 @@ TEST_CASE("hash cost: read from the setting, bcrypt's log2 cost and SHA-256-cryp
   CHECK(cost_of("$2b$10$QBSg/gUwj.xEe11HPi4.AuKtZccOzF5d4pI9lKj4kwlGQi/IBpXH.")->work() > sha->work());
 }
 
-TEST_CASE("a hash that costs more than the maximum is refused, with the maximum in the message") {
+TEST_CASE("serve: a hash that costs more than the maximum is refused, with the maximum in the message") {
   // Just above the limits: accepted (after seconds of hashing) before the limit existed.
   const std::string bcrypt_15 = "$2b$15$QBSg/gUwj.xEe11HPi4.AuKtZccOzF5d4pI9lKj4kwlGQi/IBpXH.";
   const std::string sha_above =
@@ -76,12 +76,12 @@ TEST_CASE("a hash that costs more than the maximum is refused, with the maximum 
   CHECK(sha_problem->find("maximum of " + std::to_string(max_sha_crypt_rounds)) != std::string::npos);
 }
 
-TEST_CASE("the review's hashes: bcrypt cost 31 and 999,999,999 SHA-256-crypt rounds are refused without hashing") {
+TEST_CASE("serve: the review's hashes: bcrypt cost 31 and 999,999,999 SHA-256-crypt rounds are refused without hashing") {
   CHECK(password_hash_problem("$2b$31$QBSg/gUwj.xEe11HPi4.AuKtZccOzF5d4pI9lKj4kwlGQi/IBpXH."));
   CHECK(password_hash_problem("$5$rounds=999999999$edgeprobesalt$xx3Jd8UX5961Tj0EdiT3rMC4H9PkU.zT5Z9CwOtegE6"));
 }
 
-TEST_CASE("decoy hash: the scheme and cost it was made for, well-formed, matched by no password") {
+TEST_CASE("serve decoy hash: the scheme and cost it was made for, well-formed, matched by no password") {
   const auto decoy = decoy_hash({"$2b$", 5});
   CHECK(cost_of(decoy)->scheme == "$2b$");
   CHECK(cost_of(decoy)->value == 5);

@@ -35,7 +35,7 @@ struct served_config {
 
 TEST_SUITE("serve") {
 
-TEST_CASE("reload: a read that blocks fails at the deadline, the old config stays, the next reload works") {
+TEST_CASE("serve reload: a read that blocks fails at the deadline, the old config stays, the next reload works") {
   served_config s;
   std::promise<void> unblock;
   auto unblocked = unblock.get_future().share();
@@ -68,7 +68,7 @@ TEST_CASE("reload: a read that blocks fails at the deadline, the old config stay
   CHECK(s.state->reloads().succeeded == 1); // the late result was thrown away, not applied
 }
 
-TEST_CASE("reload: after max_stuck reads that never ended, a reload is refused at once") {
+TEST_CASE("serve reload: after max_stuck reads that never ended, a reload is refused at once") {
   served_config s;
   std::promise<void> unblock;
   auto unblocked = unblock.get_future().share();
