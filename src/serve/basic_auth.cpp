@@ -21,43 +21,77 @@ std::array<unsigned char, 32> digest_of(std::string_view hash, std::string_view 
   return out;
 }
 
+// "Basic base64(user:password)", decoded; the password is wiped when it goes.
+class credentials {
+public:
+  static std::optional<credentials> parse(std::string_view authorization) {
+    const auto space = authorization.find(' ');
+    if (space == std::string_view::npos || !iequals_ascii(authorization.substr(0, space), "basic")) return std::nullopt;
+    auto token = authorization.substr(space + 1);
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    const auto decoded = base64_decode(token);
+    if (!decoded) return std::nullopt;
+    credentials out;
+    out.pair_.assign(decoded->begin(), decoded->end());
+    out.colon_ = out.pair_.find(':');
+    if (out.colon_ == std::string::npos) return std::nullopt;
+    return out;
+  }
+  credentials(credentials&& other) noexcept : pair_(std::move(other.pair_)), colon_(other.colon_) {}
+  ~credentials() { OPENSSL_cleanse(pair_.data(), pair_.size()); }
+
+  std::string_view username() const { return {pair_.data(), colon_}; }
+  std::string_view password() const { return std::string_view(pair_).substr(colon_ + 1); }
+
+private:
+  credentials() = default;
+  std::string pair_;
+  std::size_t colon_ = 0;
+};
+
+std::string decoy_for(const std::vector<serve_user>& users) {
+  std::optional<hash_cost> slowest;
+  for (const auto& u : users) {
+    const auto cost = cost_of(u.password_hash);
+    if (cost && (!slowest || cost->work() > slowest->work())) slowest = cost;
+  }
+  return slowest ? decoy_hash(*slowest) : std::string();
+}
+
 } // namespace
 
-bool basic_auth::allows(std::string_view authorization) {
-  if (users_.empty()) return true;
-  const auto space = authorization.find(' ');
-  if (space == std::string_view::npos || !iequals_ascii(authorization.substr(0, space), "basic")) return false;
-  auto token = authorization.substr(space + 1);
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  const auto decoded = base64_decode(token);
-  if (!decoded) return false;
-  std::string pair(decoded->begin(), decoded->end());
-  const auto colon = pair.find(':');
-  if (colon == std::string::npos) return false;
-  const std::string_view username(pair.data(), colon), password(pair.data() + colon + 1, pair.size() - colon - 1);
+basic_auth::basic_auth(std::vector<serve_user> users) : users_(std::move(users)), decoy_(decoy_for(users_)) {}
 
+std::optional<bool> basic_auth::verdict_without_hashing(std::string_view authorization) {
+  if (users_.empty()) return true;
+  const auto given = credentials::parse(authorization);
+  if (!given) return false;
+  for (const auto& u : users_) {
+    if (u.username != given->username()) continue;
+    const auto d = digest_of(u.password_hash, given->password());
+    std::lock_guard lock(mutex_);
+    const auto it = verified_.find(given->username());
+    if (it != verified_.end() && CRYPTO_memcmp(it->second.data(), d.data(), d.size()) == 0) return true;
+  }
+  return std::nullopt;
+}
+
+bool basic_auth::allows(std::string_view authorization) {
+  if (const auto known = verdict_without_hashing(authorization)) return *known;
+  const auto given = credentials::parse(authorization);
   const serve_user* user = nullptr;
   for (const auto& u : users_)
-    if (u.username == username) user = &u;
-  bool ok = false;
+    if (u.username == given->username()) user = &u;
   if (!user) {
-    // Spend the same time as for a known user, so timing does not tell which names exist.
-    password_matches(password, users_.front().password_hash);
-  } else {
-    const auto d = digest_of(user->password_hash, password);
-    {
-      std::lock_guard lock(mutex_);
-      const auto it = verified_.find(username);
-      if (it != verified_.end() && CRYPTO_memcmp(it->second.data(), d.data(), d.size()) == 0) ok = true;
-    }
-    if (!ok && password_matches(password, user->password_hash)) {
-      ok = true;
-      std::lock_guard lock(mutex_);
-      verified_[std::string(username)] = d;
-    }
+    // As long as the slowest known user's check, so timing does not tell which names exist.
+    password_matches(given->password(), decoy_);
+    return false;
   }
-  OPENSSL_cleanse(pair.data(), pair.size());
-  return ok;
+  if (!password_matches(given->password(), user->password_hash)) return false;
+  const auto d = digest_of(user->password_hash, given->password());
+  std::lock_guard lock(mutex_);
+  verified_[std::string(given->username())] = d;
+  return true;
 }
 
 } // namespace edgeprobe

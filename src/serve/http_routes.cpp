@@ -95,12 +95,25 @@ std::optional<std::vector<std::pair<std::string, std::string>>> query_parameters
   return out;
 }
 
+namespace {
+
+bool allowed_method(const serve_request& request) { return request.method == "GET" || request.method == "HEAD"; }
+
+std::string_view path_of(const serve_request& request) { return request.target.substr(0, request.target.find('?')); }
+
+} // namespace
+
+bool needs_credentials(const serve_request& request, const serve_state& state) {
+  return allowed_method(request) && path_of(request) != "/healthz" && state.current().auth->required();
+}
+
 route_decision route(const serve_request& request, const serve_state& state) {
   const auto question = request.target.find('?');
-  const auto path = request.target.substr(0, question);
+  const auto path = path_of(request);
   const auto query = question == std::string_view::npos ? std::string_view{} : request.target.substr(question + 1);
 
-  if (request.method != "GET" && request.method != "HEAD") {
+  // Every method but GET and HEAD, CONNECT (a proxy's tunnel) included, before authentication.
+  if (!allowed_method(request)) {
     serve_response r = text(405, "serve answers GET and HEAD only\n");
     r.headers.emplace_back("Allow", "GET, HEAD");
     return {r, {}};
@@ -109,7 +122,10 @@ route_decision route(const serve_request& request, const serve_state& state) {
   if (path == "/healthz") return {text(200, "ok\n"), {}};
 
   const auto g = state.current();
-  if (g.auth->required() && !g.auth->allows(request.authorization)) {
+  const bool authenticated = !g.auth->required() || (request.credentials_verified
+                                                         ? *request.credentials_verified
+                                                         : g.auth->allows(request.authorization));
+  if (!authenticated) {
     serve_response r = text(401, "authentication required\n");
     r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"edgeprobe\", charset=\"UTF-8\"");
     return {r, {}};

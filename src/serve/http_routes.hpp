@@ -19,6 +19,9 @@ struct serve_request {
   std::string_view method;
   std::string_view target;        // "/probe?suite=edge"
   std::string_view authorization; // the Authorization header, or empty
+  // The server checks passwords off its I/O thread (password_checks) and says
+  // here how that went; unset, route() checks the header itself.
+  std::optional<bool> credentials_verified;
 };
 
 struct serve_response {
@@ -35,6 +38,10 @@ struct route_decision {
 };
 
 route_decision route(const serve_request& request, const serve_state& state);
+
+// Whether route() will ask for credentials: a GET or HEAD of anything but
+// /healthz while auth is on.
+bool needs_credentials(const serve_request& request, const serve_state& state);
 
 // /probe's answer once the run has ended (null: the suite has not run yet and serve is stopping).
 serve_response probe_answer(const run_result* run);

@@ -1,6 +1,5 @@
 #include "serve/http_server.hpp"
 
-#include "core/version.hpp"
 #include "serve/http_routes.hpp"
 #include "serve/serve_tls.hpp"
 
@@ -52,10 +51,34 @@ net::awaitable<std::shared_ptr<const run_result>> run_on_scheduler(suite_schedul
       net::use_awaitable, std::move(name));
 }
 
+// The password check of a request on a hashing thread, its answer posted back
+// to the coroutine's executor. nullopt: every hashing thread is busy and the
+// line is full.
+net::awaitable<std::optional<bool>> check_off_thread(password_checks& checks, std::shared_ptr<basic_auth> auth,
+                                                     std::string authorization) {
+  auto executor = co_await net::this_coro::executor;
+  co_return co_await net::async_initiate<decltype(net::use_awaitable), void(std::optional<bool>)>(
+      [&checks, executor](auto handler, std::shared_ptr<basic_auth> auth, std::string authorization) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        auto work = std::make_shared<net::executor_work_guard<net::any_io_executor>>(executor);
+        auto header = std::make_shared<std::string>(std::move(authorization));
+        const bool queued = checks.submit([auth, header] { return auth->allows(*header); },
+                                          [shared, work, executor](bool allowed) {
+                                            net::post(executor, [shared, work, allowed]() mutable {
+                                              std::move (*shared)(std::optional<bool>(allowed));
+                                            });
+                                          });
+        if (!queued)
+          net::post(executor, [shared, work]() mutable { std::move (*shared)(std::optional<bool>()); });
+      },
+      net::use_awaitable, std::move(auth), std::move(authorization));
+}
+
 http::response<http::string_body> to_http(const serve_response& answer, unsigned http_version, bool keep_alive,
                                           bool head) {
   http::response<http::string_body> out{static_cast<http::status>(answer.status), http_version};
-  out.set(http::field::server, "edgeprobe/" + std::string(version));
+  // No Server header: the name and version would tell anyone, before
+  // authentication, which bugs to try.
   out.set(http::field::content_type, answer.content_type);
   out.set(http::field::cache_control, "no-store");
   out.set("X-Content-Type-Options", "nosniff");
@@ -80,7 +103,9 @@ serve_response refused(unsigned status, std::string body) {
 
 serve_server::serve_server(net::io_context& io, serve_state& state)
     : io_(io), state_(state), acceptor_(io),
-      limiter_(state.current().config->limits.requests_per_second, state.current().config->limits.burst) {
+      limiter_(state.current().config->limits.requests_per_second, state.current().config->limits.burst),
+      password_checks_(password_checks::default_threads(),
+                       password_checks::default_threads() * password_checks_waiting_per_thread) {
   const auto config = state_.current().config;
   acceptor_.open(config->listen.protocol());
   acceptor_.set_option(tcp::acceptor::reuse_address(true));
@@ -113,13 +138,18 @@ net::awaitable<void> serve_server::accept_loop() {
     auto [ec, socket] = co_await acceptor_.async_accept(use_tuple);
     if (ec == net::error::operation_aborted) co_return;
     if (ec) continue; // EMFILE and the like: this connection is lost, the next may work
-    // Over the limit: closed at once, so a flood cannot use up descriptors.
-    if (*open_connections_ >= limits_.max_connections) {
+    // Over a limit: closed at once, so a flood cannot use up descriptors, and
+    // one address cannot take the slots of every other.
+    // Counted here, not when its coroutine starts, so a burst of accepts
+    // cannot slip past the limits.
+    const auto client = socket.remote_endpoint(ec);
+    if (ec || connections_->open >= limits_.max_connections ||
+        connections_->from(client.address()) >= limits_.max_connections_per_address) {
       socket.set_option(net::socket_base::linger(true, 0), ec);
       socket.close(ec);
       continue;
     }
-    net::co_spawn(io_, serve_connection(std::move(socket)), net::detached);
+    net::co_spawn(io_, serve_connection(std::move(socket), connection_slot(connections_, client)), net::detached);
   }
 }
 
@@ -142,13 +172,15 @@ net::awaitable<void> drain(Stream& stream, beast::tcp_stream& lowest) {
 // Reads requests and answers them until the client is done, slow or over a limit.
 template <class Stream>
 net::awaitable<void> exchange(Stream& stream, beast::tcp_stream& lowest, const tcp::endpoint& client,
-                              serve_state& state, const serve_limits& limits, rate_limiter& limiter) {
+                              serve_state& state, const serve_limits& limits, rate_limiter& limiter,
+                              password_checks& checks) {
   beast::flat_buffer buffer(limits.max_request_bytes);
   for (;;) {
     http::request_parser<http::empty_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.max_request_bytes));
     parser.body_limit(0); // serve takes no request bodies
-    lowest.expires_after(serve_server::io_timeout);
+    // The whole head within the deadline, however the bytes trickle in.
+    lowest.expires_after(limits.request_head_timeout);
     auto [read_error, ignored] = co_await http::async_read(stream, buffer, parser, use_tuple);
     std::optional<serve_response> early;
     if (read_error == http::error::header_limit || read_error == http::error::buffer_overflow)
@@ -170,7 +202,19 @@ net::awaitable<void> exchange(Stream& stream, beast::tcp_stream& lowest, const t
       const auto authorization = request[http::field::authorization];
       const std::string target(request.target());
       const std::string method(request.method_string());
-      auto decision = route({method, target, {authorization.data(), authorization.size()}}, state);
+      serve_request asked{method, target, {authorization.data(), authorization.size()}, std::nullopt};
+      bool hashing_busy = false;
+      if (needs_credentials(asked, state)) {
+        auto auth = state.current().auth;
+        asked.credentials_verified = auth->verdict_without_hashing(asked.authorization);
+        if (!asked.credentials_verified) {
+          asked.credentials_verified = co_await check_off_thread(checks, auth, std::string(asked.authorization));
+          hashing_busy = !asked.credentials_verified;
+        }
+      }
+      auto decision = hashing_busy ? route_decision{refused(503, "too many password checks at once\n"), {}}
+                                   : route(asked, state);
+      if (hashing_busy) decision.answer->headers.emplace_back("Retry-After", "1");
       if (decision.answer) answer = std::move(*decision.answer);
       else {
         auto scheduler = state.current().scheduler;
@@ -191,31 +235,41 @@ net::awaitable<void> exchange(Stream& stream, beast::tcp_stream& lowest, const t
 
 } // namespace
 
-net::awaitable<void> serve_server::serve_connection(tcp::socket socket) {
-  // Shared: a connection's frame can outlive the server when serve stops.
-  auto open = open_connections_;
-  ++*open;
-  struct release {
-    std::shared_ptr<std::size_t> count;
-    ~release() { --*count; }
-  } on_exit{open};
+std::size_t serve_server::connection_counts::from(const boost::asio::ip::address& address) const {
+  const auto it = per_address.find(address);
+  return it == per_address.end() ? 0 : it->second;
+}
+
+serve_server::connection_slot::connection_slot(std::shared_ptr<connection_counts> counts, tcp::endpoint client)
+    : counts_(std::move(counts)), client_(std::move(client)) {
+  ++counts_->open;
+  ++counts_->per_address[client_.address()];
+}
+
+serve_server::connection_slot::~connection_slot() {
+  if (!counts_) return; // moved from
+  --counts_->open;
+  const auto it = counts_->per_address.find(client_.address());
+  if (--it->second == 0) counts_->per_address.erase(it);
+}
+
+net::awaitable<void> serve_server::serve_connection(tcp::socket socket, connection_slot slot) {
   boost::system::error_code ec;
-  const auto client = socket.remote_endpoint(ec);
-  if (ec) co_return;
+  const auto& client = slot.client();
   // Limits and TLS as they are now; a reload applies to the next connection.
   const serve_limits limits = limits_;
   auto tls = tls_;
   beast::tcp_stream plain(std::move(socket));
   if (!tls) {
-    co_await exchange(plain, plain, client, state_, limits, limiter_);
+    co_await exchange(plain, plain, client, state_, limits, limiter_, password_checks_);
     plain.socket().shutdown(tcp::socket::shutdown_send, ec);
     co_return;
   }
   beast::ssl_stream<beast::tcp_stream> secured(std::move(plain), *tls);
-  beast::get_lowest_layer(secured).expires_after(io_timeout);
+  beast::get_lowest_layer(secured).expires_after(limits.request_head_timeout);
   auto [handshake_error] = co_await secured.async_handshake(net::ssl::stream_base::server, use_tuple);
   if (handshake_error) co_return;
-  co_await exchange(secured, beast::get_lowest_layer(secured), client, state_, limits, limiter_);
+  co_await exchange(secured, beast::get_lowest_layer(secured), client, state_, limits, limiter_, password_checks_);
   beast::get_lowest_layer(secured).expires_after(std::chrono::seconds(1));
   co_await secured.async_shutdown(use_tuple);
 }

@@ -53,13 +53,16 @@ public:
       return finish();
     }
     config_.file = label_;
-    known_keys("", doc_, {"listen", "tls", "auth", "limits", "close", "concurrency", "suites"});
+    known_keys("", doc_, {"listen", "tls", "auth", "limits", "close", "concurrency", "reload_timeout", "suites"});
     read_listen();
     read_tls();
     read_auth();
     read_limits();
     read_close();
     if (auto n = count_at("/concurrency", doc_, "concurrency", 1, 65536)) config_.concurrency = *n;
+    if (auto d = duration_between("/reload_timeout", doc_, "reload_timeout", std::chrono::milliseconds(100),
+                                  std::chrono::minutes(10)))
+      config_.reload_timeout = *d;
     read_suites();
     return finish();
   }
@@ -125,6 +128,16 @@ private:
     if (!text) return std::nullopt;
     auto d = parse_duration(*text);
     if (!d) error(pointer, "must be a duration such as \"30s\", \"5m\" or \"500ms\", not \"" + *text + "\"");
+    return d;
+  }
+
+  std::optional<duration> duration_between(const std::string& pointer, const json& object, const char* key,
+                                          duration low, duration high) {
+    auto d = duration_at(pointer, object, key);
+    if (d && (*d < low || *d > high)) {
+      error(pointer, "must be from " + format_duration(low) + " to " + format_duration(high));
+      return std::nullopt;
+    }
     return d;
   }
 
@@ -202,12 +215,24 @@ private:
     const json* limits = member(doc_, "limits");
     if (!limits) return;
     if (!limits->is_object()) return error("/limits", "must be an object");
-    known_keys("/limits", *limits, {"max_request_bytes", "requests_per_second", "burst", "max_connections"});
+    known_keys("/limits", *limits,
+               {"max_request_bytes", "requests_per_second", "burst", "max_connections", "max_connections_per_address",
+                "request_head_timeout"});
     auto& out = config_.limits;
     if (auto n = count_at("/limits/max_request_bytes", *limits, "max_request_bytes", 1024, 1 << 20)) out.max_request_bytes = *n;
     if (auto n = number_at("/limits/requests_per_second", *limits, "requests_per_second", 0.01, 1e6)) out.requests_per_second = *n;
     if (auto n = number_at("/limits/burst", *limits, "burst", 1, 1e6)) out.burst = *n;
     if (auto n = count_at("/limits/max_connections", *limits, "max_connections", 1, 10000)) out.max_connections = *n;
+    out.max_connections_per_address = std::max<std::size_t>(1, out.max_connections / 4);
+    if (auto n = count_at("/limits/max_connections_per_address", *limits, "max_connections_per_address", 1, 10000)) {
+      if (*n > out.max_connections)
+        error("/limits/max_connections_per_address", "must not be more than max_connections (" +
+                                                         std::to_string(out.max_connections) + ")");
+      out.max_connections_per_address = *n;
+    }
+    if (auto d = duration_between("/limits/request_head_timeout", *limits, "request_head_timeout",
+                                  std::chrono::milliseconds(100), std::chrono::minutes(1)))
+      out.request_head_timeout = *d;
   }
 
   void read_close() {

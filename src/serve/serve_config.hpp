@@ -28,6 +28,13 @@ struct serve_limits {
   double requests_per_second = 10;      // per client address, token bucket
   double burst = 20;
   std::size_t max_connections = 64;     // open at once; more are closed on accept
+  // Open at once from one client address, so one address never takes every
+  // slot; the default is a quarter of max_connections (at least 1).
+  std::size_t max_connections_per_address = 16;
+  // From a connection's accept (or the end of its last answer) to the end of
+  // its request's headers, TLS handshake included: a client that sends a byte
+  // at a time loses its connection after this.
+  duration request_head_timeout = std::chrono::seconds(5);
 };
 
 struct scheduled_suite {
@@ -52,6 +59,9 @@ struct serve_config {
   serve_limits limits;
   bool close_rst = false;
   std::size_t concurrency = 64;  // checks in flight per run
+  // A SIGHUP's reading of the config and its suites that takes longer is a
+  // failed reload (a suite file that blocks: a FIFO, a hung network mount).
+  duration reload_timeout = std::chrono::seconds(10);
   std::vector<scheduled_suite> suites;
 
   const scheduled_suite* find_suite(std::string_view name) const;

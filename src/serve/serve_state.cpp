@@ -31,9 +31,8 @@ reload_record serve_state::reloads() const {
   return reloads_;
 }
 
-std::vector<diagnostic> serve_state::reload() {
+std::vector<diagnostic> serve_state::apply_reload(serve_load_result loaded) {
   std::lock_guard one_at_a_time(reloading_);
-  auto loaded = load_serve_config(path_);
   if (!loaded.config) {
     std::lock_guard lock(mutex_);
     ++reloads_.failed;

@@ -37,10 +37,13 @@ public:
   void start();
 
   serve_generation current() const;
-  // Reads the config file again. Empty: applied (the old scheduler is stopped
-  // first, so no suite runs twice at once). Otherwise the diagnostics, and the
-  // running configuration is untouched. Changes to `listen` take effect on restart.
-  std::vector<diagnostic> reload();
+  const std::filesystem::path& config_path() const { return path_; }
+  // A reload's outcome (config_reloader reads the files, with a deadline). A
+  // config: applied (the old scheduler is stopped first, so no suite runs twice
+  // at once); empty errors returned. Otherwise the failure is counted, the
+  // running configuration is untouched and the errors come back. Changes to
+  // `listen` take effect on restart.
+  std::vector<diagnostic> apply_reload(serve_load_result loaded);
   reload_record reloads() const;
   void stop();
 

@@ -86,6 +86,50 @@ TEST_CASE("defaults: 127.0.0.1:9443, no auth, and the documented limits") {
   CHECK_FALSE(r.config->tls);
   CHECK(r.config->limits.max_request_bytes == 8192);
   CHECK(r.config->suites[0].jitter == duration::zero());
+  CHECK(r.config->limits.max_connections_per_address == 16); // a quarter of 64
+  CHECK(r.config->limits.request_head_timeout == std::chrono::seconds(5));
+  CHECK(r.config->reload_timeout == std::chrono::seconds(10));
+}
+
+TEST_CASE("serve limits against one client: connections per address (a quarter by default), the request head deadline") {
+  test::temp_dir dir;
+  dir.write("edge.json", two_tcp_checks);
+  const auto quarter = load(dir, R"({"limits": {"max_connections": 16}, "suites": [{"file": "edge.json", "interval": "1m"}]})");
+  REQUIRE(quarter.config);
+  CHECK(quarter.config->limits.max_connections_per_address == 4);
+  const auto one = load(dir, R"({"limits": {"max_connections": 2}, "suites": [{"file": "edge.json", "interval": "1m"}]})");
+  REQUIRE(one.config);
+  CHECK(one.config->limits.max_connections_per_address == 1);
+  const auto set = load(dir, R"({"reload_timeout": "2s",
+    "limits": {"max_connections": 16, "max_connections_per_address": 2, "request_head_timeout": "750ms"},
+    "suites": [{"file": "edge.json", "interval": "1m"}]})");
+  INFO(all(set.errors));
+  REQUIRE(set.config);
+  CHECK(set.config->limits.max_connections_per_address == 2);
+  CHECK(set.config->limits.request_head_timeout == std::chrono::milliseconds(750));
+  CHECK(set.config->reload_timeout == std::chrono::seconds(2));
+  const auto wrong = load(dir, R"({"reload_timeout": "1h",
+    "limits": {"max_connections": 8, "max_connections_per_address": 9, "request_head_timeout": "10ms"},
+    "suites": [{"file": "edge.json", "interval": "1m"}]})");
+  CHECK_FALSE(wrong.config);
+  INFO(all(wrong.errors));
+  CHECK(at_pointer(wrong.errors, "/limits/max_connections_per_address"));
+  CHECK(at_pointer(wrong.errors, "/limits/request_head_timeout"));
+  CHECK(at_pointer(wrong.errors, "/reload_timeout"));
+}
+
+TEST_CASE("serve: a password hash above the cost limit is refused at its pointer, with the maximum") {
+  test::temp_dir dir;
+  dir.write("edge.json", two_tcp_checks);
+  const auto r = load(dir, R"({"auth": {"basic": [
+    {"username": "ok", "password_hash": "$5$edgeprobesalt$xx3Jd8UX5961Tj0EdiT3rMC4H9PkU.zT5Z9CwOtegE6"},
+    {"username": "slow", "password_hash": "$2b$15$QBSg/gUwj.xEe11HPi4.AuKtZccOzF5d4pI9lKj4kwlGQi/IBpXH."}]},
+    "suites": [{"file": "edge.json", "interval": "1m"}]})");
+  CHECK_FALSE(r.config);
+  const auto* slow = at_pointer(r.errors, "/auth/basic/1/password_hash");
+  REQUIRE(slow);
+  CHECK(slow->message.find("maximum of 14") != std::string::npos);
+  CHECK_FALSE(at_pointer(r.errors, "/auth/basic/0/password_hash"));
 }
 
 TEST_CASE("close: rst becomes the close of every tcp check that does not choose its own") {
