@@ -1,5 +1,7 @@
 #include "core/load_context.hpp"
 
+#include "core/json_text.hpp"
+
 #include <algorithm>
 #include <tuple>
 
@@ -23,8 +25,10 @@ void load_context::error(std::size_t file, const std::string& pointer, std::stri
   errors_.push_back({file, std::move(d)});
 }
 
-void load_context::error(const std::string& label, std::string pointer, text_position at, std::string message) {
-  errors_.push_back({files.size(), diagnostic{label, std::move(pointer), at.line, at.column, std::move(message), {}}});
+void load_context::error(const std::string& label, std::string pointer, text_position at, std::string message,
+                         std::string suggestion) {
+  errors_.push_back(
+      {files.size(), diagnostic{label, std::move(pointer), at.line, at.column, std::move(message), std::move(suggestion)}});
 }
 
 std::vector<diagnostic> load_context::take_errors() {
@@ -49,7 +53,12 @@ std::vector<diagnostic> load_context::take_errors() {
 
 const nlohmann::json& load_context::raw_at(std::size_t file, const std::string& pointer) const {
   static const nlohmann::json null;
-  const auto& raw = files.at(file).raw;
+  const auto& f = files.at(file);
+  if (!f.raw) {
+    f.raw.emplace();
+    parse_json_text(f.locator.text(), *f.raw); // parsed once already, so it parses again
+  }
+  const auto& raw = *f.raw;
   try {
     const nlohmann::json::json_pointer p(pointer);
     return raw.contains(p) ? raw.at(p) : null;

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <deque>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,7 +24,10 @@ namespace edgeprobe {
 struct suite_file {
   std::string label;         // how messages name it
   std::filesystem::path dir; // includes and ${file:} are relative to it
-  nlohmann::json raw;        // as written, for quoting in messages
+  // As written, for quoting in messages: parsed again from the locator's text
+  // the first time a message needs it, so a suite that loads cleanly holds one
+  // document, not two.
+  mutable std::optional<nlohmann::json> raw;
   nlohmann::json doc;        // variables expanded (after the expansion step)
   json_locator locator;
   bool included = false;
@@ -44,7 +48,8 @@ public:
   void error(std::size_t file, const std::string& pointer, std::string message, std::string suggestion = {},
              bool at_key = false);
   // For files that have no locator (unreadable, not JSON).
-  void error(const std::string& label, std::string pointer, text_position at, std::string message);
+  void error(const std::string& label, std::string pointer, text_position at, std::string message,
+             std::string suggestion = {});
 
   std::size_t error_count() const { return errors_.size(); }
   // Every error once, in file order then position, with secrets redacted.
