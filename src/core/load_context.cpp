@@ -14,8 +14,15 @@ bool suite_file::expansion_failed(const std::string& pointer) const {
   return it != unexpanded.end() && it->starts_with(inside);
 }
 
+bool load_context::full() {
+  if (errors_.size() < max_errors) return false;
+  ++dropped_;
+  return true;
+}
+
 void load_context::error(std::size_t file, const std::string& pointer, std::string message, std::string suggestion,
                          bool at_key) {
+  if (full()) return;
   const auto& f = files.at(file);
   diagnostic d{f.label, pointer, 0, 0, std::move(message), std::move(suggestion)};
   if (auto at = f.locator.find(pointer, at_key)) {
@@ -27,6 +34,7 @@ void load_context::error(std::size_t file, const std::string& pointer, std::stri
 
 void load_context::error(const std::string& label, std::string pointer, text_position at, std::string message,
                          std::string suggestion) {
+  if (full()) return;
   errors_.push_back(
       {files.size(), diagnostic{label, std::move(pointer), at.line, at.column, std::move(message), std::move(suggestion)}});
 }
@@ -47,7 +55,13 @@ std::vector<diagnostic> load_context::take_errors() {
     });
     if (!seen) out.push_back(std::move(e.d));
   }
+  if (dropped_ > 0)
+    out.push_back({files.empty() ? std::string() : files.front().label, "", 0, 0,
+                   "and " + std::to_string(dropped_) + " more problems, not listed (only the first " +
+                       std::to_string(max_errors) + " are)",
+                   "fix these and validate again"});
   errors_.clear();
+  dropped_ = 0;
   return out;
 }
 

@@ -65,7 +65,15 @@ public:
   variables vars;
   secret_set secrets;
 
+  // Diagnostics kept: a file with millions of mistakes (a list of a million
+  // numbers where strings belong) would otherwise hold a message for each, many
+  // times the size of the file; the rest are counted.
+  static constexpr std::size_t max_errors = 1000;
+
 private:
+  bool full(); // counts one more dropped diagnostic when max_errors are kept
+
+  std::size_t dropped_ = 0;
   struct entry {
     std::size_t order; // files[] index, or files.size() at the time for files without one
     diagnostic d;

@@ -70,7 +70,12 @@ private:
                                        ", not " + type_name(value));
       } else if (key == "include" || key == "suite" || key == "description" || key == "$schema") {
         const option_spec spec{key, key == "include" ? option_kind::string_list : option_kind::string, ""};
-        nlohmann::json copy = value;
+        // check_option may rewrite what it checks, so it gets a copy. A list or
+        // an object where a string belongs is only named ("not a list"): an empty
+        // one says that as well as a copy of a list of millions would.
+        const bool container = value.is_array() || value.is_object();
+        const bool right_type = key == "include" ? value.is_array() : value.is_string();
+        nlohmann::json copy = container && !right_type ? nlohmann::json(value.type()) : value;
         for (auto& p : check_option(spec, copy, value, false))
           ctx_.error(index, pointer + p.pointer, p.message, p.suggestion);
       }

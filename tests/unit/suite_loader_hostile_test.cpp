@@ -197,4 +197,26 @@ TEST_CASE("suite loader: a long key over a wide array costs memory linear in the
   CHECK(at->column == static_cast<int>(text.size()) - 2);
 }
 
+TEST_CASE("suite loader: a million mistakes are the first 1,000 and a count, not a message each") {
+  std::string text = "{\"suite\": \"s\", \"checks\": [], \"include\": [";
+  for (int i = 0; i < 5000; ++i) text += i ? ",1" : "1";
+  text += "]}";
+  const auto r = load_fake(text);
+  REQUIRE(r.errors.size() == 1001);
+  CHECK(r.errors[0].message == "must be a string, not 1");
+  CHECK(r.errors[0].pointer == "/include/0");
+  CHECK(r.errors.back().message == "and 4000 more problems, not listed (only the first 1000 are)");
+  CHECK(r.errors.back().file == "suite.json");
+}
+
+TEST_CASE("suite loader: a list where a top-level string belongs is named, not copied") {
+  std::string text = "{\"suite\": \"s\", \"checks\": [], \"description\": [";
+  for (int i = 0; i < 1000; ++i) text += i ? ",1" : "1";
+  text += "]}";
+  const auto r = load_fake(text);
+  REQUIRE_MESSAGE(r.errors.size() == 1, all_errors(r));
+  CHECK(r.errors[0].message == "must be a string, not a list");
+  CHECK(r.errors[0].column == 45);
+}
+
 } // TEST_SUITE
