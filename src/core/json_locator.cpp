@@ -240,9 +240,109 @@ std::optional<std::uint32_t> json_locator::child(const node& parent, std::string
   return *(after - 1);
 }
 
+namespace {
+
+// Past the value at the cursor, nested ones included.
+void skip_value(json_cursor& in) {
+  std::size_t depth = 0;
+  do {
+    in.skip_blanks();
+    const char c = in.peek();
+    if (c == '"') {
+      in.skip_string();
+    } else if (c == '[' || c == '{') {
+      ++depth;
+      ++in.pos;
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+      ++in.pos;
+    } else if (c == ',' || c == ':') {
+      ++in.pos;
+    } else {
+      const std::size_t before = in.pos;
+      in.skip_literal();
+      if (in.pos == before) ++in.pos; // cannot happen in text nlohmann accepted
+    }
+  } while (depth > 0 && !in.at_end());
+}
+
+} // namespace
+
+std::optional<text_position> json_locator::walk(std::string_view pointer, bool at_key) const {
+  const std::string_view text = text_;
+  json_cursor in{text};
+  if (in.starts("\xEF\xBB\xBF")) in.pos = 3;
+  in.skip_blanks();
+  std::size_t value_at = in.pos;
+  std::size_t key_at = std::string_view::npos;
+  bool whole = true;
+  while (!pointer.empty() && whole) {
+    pointer.remove_prefix(1);
+    const auto slash = pointer.find('/');
+    const auto step = pointer.substr(0, slash);
+    pointer = slash == std::string_view::npos ? std::string_view() : pointer.substr(slash);
+    whole = false;
+    const char open = in.peek();
+    if (open == '[') {
+      std::size_t index = 0;
+      const auto [end, ec] = std::from_chars(step.data(), step.data() + step.size(), index);
+      if (step.empty() || (step.size() > 1 && step.front() == '0') || ec != std::errc() || end != step.data() + step.size())
+        break;
+      ++in.pos;
+      in.skip_blanks();
+      if (in.peek() == ']') break;
+      std::size_t i = 0;
+      for (; i < index; ++i) {
+        skip_value(in);
+        in.skip_blanks();
+        if (in.peek() != ',') break;
+        ++in.pos;
+        in.skip_blanks();
+      }
+      if (i < index) break;
+      value_at = in.pos;
+      key_at = std::string_view::npos;
+      whole = true;
+    } else if (open == '{') {
+      const std::string key = pointer_token(step);
+      std::size_t found_key = std::string_view::npos, found_value = 0;
+      ++in.pos;
+      in.skip_blanks();
+      while (in.peek() == '"') { // every member: the last one with the key is the one nlohmann keeps
+        const std::size_t at = in.pos;
+        in.skip_string();
+        const bool match = compare_key(text.substr(at, in.pos - at), key) == 0;
+        in.skip_blanks();
+        if (in.peek() == ':') ++in.pos;
+        in.skip_blanks();
+        if (match) {
+          found_key = at;
+          found_value = in.pos;
+        }
+        skip_value(in);
+        in.skip_blanks();
+        if (in.peek() != ',') break;
+        ++in.pos;
+        in.skip_blanks();
+      }
+      if (found_key == std::string_view::npos) break;
+      in.pos = found_value;
+      value_at = found_value;
+      key_at = found_key;
+      whole = true;
+    }
+  }
+  if (at_key && whole && key_at != std::string_view::npos) return position_of(text, key_at);
+  return position_of(text, value_at);
+}
+
 std::optional<text_position> json_locator::find(std::string_view pointer, bool at_key) const {
   if (!pointer.empty() && pointer.front() != '/') return std::nullopt;
   if (text_.size() >= none) return std::nullopt; // offsets are 32 bits: 4 GiB is far past any file we read
+  if (!indexed_ && walks_ < walks_before_index) {
+    ++walks_;
+    return walk(pointer, at_key);
+  }
   if (!indexed_) {
     scan(nullptr, &nodes_, &children_);
     indexed_ = true;

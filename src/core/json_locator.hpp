@@ -24,8 +24,9 @@ std::string child_pointer(std::string_view base, std::size_t index);
 
 // Memory stays linear in the text whatever its shape: no pointer string is
 // built per value (under a long key they would add up to the square of the
-// text). The index of positions is a tree of offsets, built the first time
-// find() is called, so a file that loads without a diagnostic never builds it.
+// text). The first few find()s walk the text; after them, an index of offsets
+// (about 28 bytes a value) is built once. So a file that loads cleanly, or with
+// a few mistakes, never holds one.
 class json_locator {
 public:
   json_locator() = default;
@@ -56,11 +57,14 @@ private:
   // (with `nodes` and `children`), or both.
   void scan(std::vector<std::string>* duplicates, std::vector<node>* nodes, std::vector<std::uint32_t>* children) const;
   std::optional<std::uint32_t> child(const node& parent, std::string_view token) const;
+  std::optional<text_position> walk(std::string_view pointer, bool at_key) const; // without the index
+  static constexpr int walks_before_index = 8;
 
   std::string text_;
   std::vector<std::string> duplicates_;
   // Built by the first find().
   mutable bool indexed_ = false;
+  mutable int walks_ = 0;
   mutable std::vector<node> nodes_; // nodes_[0] is the document
   mutable std::vector<std::uint32_t> children_;
 };

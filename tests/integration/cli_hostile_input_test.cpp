@@ -129,4 +129,54 @@ TEST_CASE("cli: validate of a suite with a NUL byte or text after its document e
   CHECK(t.err.find("expected end of input") != std::string::npos);
 }
 
+TEST_CASE("cli: validate's peak memory is at most baseline + 64 x the suite's size, whatever its shape") {
+  // 64: the worst shape measured (2026-12-07, 8 MiB each) took 46 times its size
+  // above the baseline: lists 30 deep, where nlohmann's DOM spends about 80 bytes
+  // on every "[]". docs/suite-format.md has the table.
+  constexpr long multiple = 64;
+  constexpr std::size_t size = std::size_t{4} << 20;
+  const std::string head = "{\"suite\": \"s\", \"checks\": [], \"description\": ";
+  auto list_of = [&](const std::string& item) {
+    std::string text = head + "[";
+    while (text.size() < size) text += item + ",";
+    text.back() = ']';
+    return text + "}";
+  };
+  std::string keys = head + "{";
+  for (std::size_t i = 0; keys.size() < size; ++i) keys += "\"k" + std::to_string(i) + "\":1,";
+  keys.back() = '}';
+  keys += "}";
+  std::string checks = "{\"suite\": \"s\", \"checks\": [\n";
+  for (std::size_t i = 0; checks.size() < size; ++i)
+    checks += "{\"name\": \"c" + std::to_string(i) + "\", \"probe\": \"tcp\", \"target\": \"127.0.0.1:" +
+              std::to_string(1 + i % 60000) + "\"},\n";
+  checks.resize(checks.size() - 2);
+  checks += "]}";
+  const struct {
+    const char* name;
+    std::string text;
+    int exit_code;
+  } shapes[] = {
+      {"deep", list_of(std::string(30, '[') + "1" + std::string(30, ']')), 2},
+      {"numbers", list_of("1"), 2},
+      {"keys", keys, 2},
+      {"string", head + "\"" + std::string(size, 'x') + "\"}", 0},
+      {"checks", checks, 0},
+  };
+  test::temp_dir dir;
+  const auto tiny = dir.write("tiny.json", R"({"suite": "s", "checks": [{"name": "c", "probe": "tcp", "target": "127.0.0.1:1"}]})");
+  const auto baseline = test::run_edgeprobe_measured({"validate", tiny.string()});
+  REQUIRE(baseline.exit_code == 0);
+  for (const auto& shape : shapes) {
+    CAPTURE(shape.name);
+    const auto file = dir.write(std::string(shape.name) + ".json", shape.text);
+    const auto r = test::run_edgeprobe_measured({"validate", file.string()});
+    CHECK_MESSAGE(r.exit_code == shape.exit_code, r.err.substr(0, 500));
+    const long kib = static_cast<long>(shape.text.size() / 1024);
+    MESSAGE(std::string(shape.name) << ": " << kib << " KiB, peak " << r.peak_rss_kib << " KiB, "
+                       << (r.peak_rss_kib - baseline.peak_rss_kib) / kib << " x its size above the baseline");
+    CHECK(r.peak_rss_kib <= baseline.peak_rss_kib + multiple * kib);
+  }
+}
+
 } // TEST_SUITE

@@ -161,29 +161,48 @@ TEST_CASE("suite loader: serve config: a FIFO and a config 100,000 levels deep a
   CHECK(deep.errors[0].column == 12 + 31);
 }
 
+// The locator answers its first few questions by walking the text and the rest
+// from an index: both must give the same answers.
+std::optional<text_position> walked_and_indexed(const std::string& text, std::string_view pointer, bool at_key = false) {
+  const json_locator walking(text);
+  const auto walked = walking.find(pointer, at_key);
+  const json_locator indexing(text);
+  for (int i = 0; i < 10; ++i) (void)indexing.find("");
+  const auto indexed = indexing.find(pointer, at_key);
+  CHECK(walked.has_value() == indexed.has_value());
+  if (walked && indexed) {
+    CHECK(walked->line == indexed->line);
+    CHECK(walked->column == indexed->column);
+  }
+  return indexed;
+}
+
 TEST_CASE("suite loader: the locator finds keys and values without a pointer string per value") {
   const std::string text = "{\"a\": [1, {\"b~/c\": 2, \"d\": [3, 4]}],\n \"e\\u0066\": 5, \"a\": [6]}";
   const json_locator locator(text);
   REQUIRE(locator.duplicate_keys().size() == 1);
   CHECK(locator.duplicate_keys()[0] == "/a");
-  const auto last_a = locator.find("/a"); // nlohmann keeps the last "a"
+  auto find = [&](std::string_view pointer, bool at_key = false) { return walked_and_indexed(text, pointer, at_key); };
+  const auto last_a = find("/a"); // nlohmann keeps the last "a"
   REQUIRE(last_a);
   CHECK(last_a->line == 2);
   CHECK(last_a->column == 21);
-  CHECK(locator.find("/a", true)->column == 16); // its key
-  CHECK(locator.find("/a/0")->column == 22);
-  CHECK(locator.find("/ef")->line == 2);         // "e\u0066" is "ef"
-  CHECK(locator.find("/ef", true)->column == 2);
-  CHECK(locator.find("/a/5/x")->column == 21);   // not in the text: its nearest enclosing value
-  CHECK(locator.find("")->line == 1);
-  CHECK(locator.find("")->column == 1);
+  CHECK(find("/a", true)->column == 16); // its key
+  CHECK(find("/a/0")->column == 22);
+  CHECK(find("/ef")->line == 2);         // "e\u0066" is "ef"
+  CHECK(find("/ef", true)->column == 2);
+  CHECK(find("/a/5/x")->column == 21);   // not in the text: its nearest enclosing value
+  CHECK(find("")->line == 1);
+  CHECK(find("")->column == 1);
   CHECK_FALSE(locator.find("no slash"));
 
-  const json_locator first(R"({"a": [1, {"b~/c": 2, "d": [3, 4]}]})");
-  CHECK(first.find("/a/1/b~0~1c")->column == 20);
-  CHECK(first.find("/a/1/b~0~1c", true)->column == 12);
-  CHECK(first.find("/a/1/d/1")->column == 32);
-  CHECK(first.find("/a/01")->column == 7);   // "01" is no index: /a
+  const std::string first = "// a comment {\n{\"a\": [1, {\"b~/c\": 2, /* ] */ \"d\": [3, 4]}]}";
+  auto in_first = [&](std::string_view pointer, bool at_key = false) { return walked_and_indexed(first, pointer, at_key); };
+  CHECK(in_first("/a/1/b~0~1c")->column == 20);
+  CHECK(in_first("/a/1/b~0~1c", true)->column == 12);
+  CHECK(in_first("/a/1/d/1")->column == 40);
+  CHECK(in_first("/a/01")->column == 7); // "01" is no index: /a
+  CHECK(in_first("/a/1/d/2")->column == 36);
 }
 
 TEST_CASE("suite loader: a long key over a wide array costs memory linear in the text") {
