@@ -242,6 +242,34 @@ std::optional<std::uint32_t> json_locator::child(const node& parent, std::string
 
 namespace {
 
+// How many values (arrays, objects, strings that are not keys, numbers and
+// literals) the text holds: the index's size.
+std::size_t count_values(std::string_view text) {
+  std::size_t values = 0;
+  json_cursor in{text};
+  for (;;) {
+    in.skip_blanks();
+    if (in.at_end()) return values;
+    const char c = in.peek();
+    if (c == '"') {
+      in.skip_string();
+      in.skip_blanks();
+      if (in.peek() == ':') ++in.pos; // a key
+      else ++values;
+    } else if (c == '[' || c == '{') {
+      ++values;
+      ++in.pos;
+    } else if (c == ']' || c == '}' || c == ',' || c == ':') {
+      ++in.pos;
+    } else {
+      const std::size_t before = in.pos;
+      in.skip_literal();
+      if (in.pos == before) ++in.pos; // a BOM's bytes, or what nlohmann would not have accepted
+      else ++values;
+    }
+  }
+}
+
 // Past the value at the cursor, nested ones included.
 void skip_value(json_cursor& in) {
   std::size_t depth = 0;
@@ -344,6 +372,11 @@ std::optional<text_position> json_locator::find(std::string_view pointer, bool a
     return walk(pointer, at_key);
   }
   if (!indexed_) {
+    // Sized once: grown by doubling, the index would take up to twice its size
+    // while it is built, for the largest files the most.
+    const std::size_t values = count_values(text_);
+    nodes_.reserve(values);
+    children_.reserve(values);
     scan(nullptr, &nodes_, &children_);
     indexed_ = true;
   }

@@ -162,6 +162,8 @@ TEST_CASE("cli: validate's peak memory is at most baseline + 64 x the suite's si
       {"keys", keys, 2},
       {"string", head + "\"" + std::string(size, 'x') + "\"}", 0},
       {"checks", checks, 0},
+      // A mistake for every check: positions from the locator's index.
+      {"mistakes", "{\"suite\": \"s\", \"checks\": " + list_of(std::string(30, '[') + "1" + std::string(30, ']')).substr(head.size()), 2},
   };
   test::temp_dir dir;
   const auto tiny = dir.write("tiny.json", R"({"suite": "s", "checks": [{"name": "c", "probe": "tcp", "target": "127.0.0.1:1"}]})");

@@ -217,15 +217,27 @@ TEST_CASE("suite loader: a long key over a wide array costs memory linear in the
 }
 
 TEST_CASE("suite loader: a million mistakes are the first 1,000 and a count, not a message each") {
-  std::string text = "{\"suite\": \"s\", \"checks\": [], \"include\": [";
+  std::string text = "{\"suite\": \"s\", \"checks\": [";
   for (int i = 0; i < 5000; ++i) text += i ? ",1" : "1";
   text += "]}";
   const auto r = load_fake(text);
   REQUIRE(r.errors.size() == 1001);
-  CHECK(r.errors[0].message == "must be a string, not 1");
-  CHECK(r.errors[0].pointer == "/include/0");
+  CHECK(r.errors[0].pointer == "/checks/0");
+  CHECK(r.errors[0].message.find("must be an object") != std::string::npos);
   CHECK(r.errors.back().message == "and 4000 more problems, not listed (only the first 1000 are)");
   CHECK(r.errors.back().file == "suite.json");
+
+  // One value's own list of mistakes stops at a hundred.
+  std::string include = "{\"suite\": \"s\", \"checks\": [], \"include\": [";
+  for (int i = 0; i < 5000; ++i) include += i ? ",1" : "1";
+  include += "]}";
+  const auto list = load_fake(include);
+  REQUIRE(list.errors.size() == 101);
+  CHECK(list.errors[0].message == "and 4900 more problems in this value, not listed"); // at the list, so first
+  CHECK(list.errors[0].pointer == "/include");
+  CHECK(list.errors[1].message == "must be a string, not 1");
+  CHECK(list.errors[1].pointer == "/include/0");
+  CHECK(list.errors.back().pointer == "/include/99");
 }
 
 TEST_CASE("suite loader: a list where a top-level string belongs is named, not copied") {
