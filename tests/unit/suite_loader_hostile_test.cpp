@@ -54,7 +54,7 @@ TEST_CASE("suite loader: json text 100,000 levels deep is refused at the first b
   CHECK(keyed->offset == 32 * 5);
 }
 
-TEST_CASE("suite loader: 32 levels parse; brackets in strings and comments do not count") {
+TEST_CASE("suite loader: 32 levels parse, and brackets in strings and comments do not count") {
   nlohmann::json doc;
   CHECK_FALSE(parse_json_text(nested(32), doc));
   CHECK(doc.is_array());
