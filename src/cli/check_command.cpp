@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/suite_input.hpp"
+#include "core/json_text.hpp"
 #include "probes/modules.hpp"
 
 #include <filesystem>
@@ -23,6 +24,8 @@ struct check_args {
 
 // "key=value": the value as JSON when it parses (numbers, booleans, lists,
 // objects), else as a string — so `--set source_port=2280-2290` needs no quotes.
+// It parses as a suite file does (parse_json_text), nesting bounded before
+// anything copies it: a value nested too deep is a mistake to report, not a string.
 bool add_pairs(const std::vector<std::string>& pairs, const char* flag, nlohmann::json& into) {
   for (const auto& pair : pairs) {
     const auto eq = pair.find('=');
@@ -30,9 +33,18 @@ bool add_pairs(const std::vector<std::string>& pairs, const char* flag, nlohmann
       std::cerr << "edgeprobe: " << flag << " takes KEY=VALUE, not \"" << pair << "\"\n";
       return false;
     }
-    const std::string value = pair.substr(eq + 1);
-    auto parsed = nlohmann::json::parse(value, nullptr, false);
-    into[pair.substr(0, eq)] = parsed.is_discarded() ? nlohmann::json(value) : parsed;
+    const std::string key = pair.substr(0, eq);
+    const std::string_view value = std::string_view(pair).substr(eq + 1);
+    nlohmann::json parsed;
+    if (const auto bad = parse_json_text(value, parsed, {.comments = false})) {
+      if (bad->what == json_text_error::kind::too_deep) {
+        std::cerr << "edgeprobe: " << flag << ' ' << key << ": the value is " << bad->message << " (at byte "
+                  << bad->offset + 1 << "); " << bad->suggestion << '\n';
+        return false;
+      }
+      parsed = std::string(value);
+    }
+    into[key] = std::move(parsed);
   }
   return true;
 }

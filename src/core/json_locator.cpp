@@ -1,6 +1,10 @@
 #include "core/json_locator.hpp"
 
-#include <nlohmann/json.hpp>
+#include "core/json_cursor.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
 
 namespace edgeprobe {
 
@@ -34,118 +38,153 @@ std::string child_pointer(std::string_view base, std::size_t index) {
   return std::string(base) + "/" + std::to_string(index);
 }
 
-json_locator::json_locator(std::string text) : text_(std::move(text)) { scan(); }
+json_locator::json_locator(std::string text) : text_(std::move(text)) { scan(&duplicates_, nullptr, nullptr); }
 
 namespace {
 
-// A cursor over JSON text that nlohmann already accepted, so it only needs to
-// know where tokens end, never to reject anything; every step is bounds-checked
-// all the same.
-struct cursor {
-  std::string_view text;
-  std::size_t pos = 0;
-
-  bool at_end() const { return pos >= text.size(); }
-  char peek() const { return at_end() ? '\0' : text[pos]; }
-  bool starts(std::string_view s) const { return text.substr(pos, s.size()) == s; }
-
-  void skip_blanks() {
-    while (!at_end()) {
-      const char c = text[pos];
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-        ++pos;
-      } else if (starts("//")) {
-        while (!at_end() && text[pos] != '\n') ++pos;
-      } else if (starts("/*")) {
-        const auto end = text.find("*/", pos + 2);
-        pos = end == std::string_view::npos ? text.size() : end + 2;
-      } else {
-        return;
-      }
-    }
-  }
-
-  void skip_string() { // at the opening quote
-    ++pos;
-    while (!at_end()) {
-      const char c = text[pos];
-      if (c == '\\') pos += 2;
-      else if (c == '"') { ++pos; return; }
-      else ++pos;
-    }
-    if (pos > text.size()) pos = text.size();
-  }
-
-  void skip_literal() { // numbers, true, false, null
-    while (!at_end()) {
-      const char c = text[pos];
-      if (c == ',' || c == ']' || c == '}' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n') return;
-      ++pos;
-    }
-  }
-
-  // The key at the cursor, unescaped the way nlohmann unescapes it.
-  std::string read_key() {
-    const std::size_t start = pos;
-    skip_string();
-    const auto token = text.substr(start, pos - start);
-    // Without a backslash there is nothing to unescape (nlohmann would return
-    // the same characters, or reject them and fall to the line below): the
-    // common case skips a parser per key.
-    if (token.size() >= 2 && token.find('\\') == std::string_view::npos) return std::string(token.substr(1, token.size() - 2));
-    try {
-      return nlohmann::json::parse(token).get<std::string>();
-    } catch (const nlohmann::json::exception&) {
-      return std::string(token.size() >= 2 ? token.substr(1, token.size() - 2) : token);
-    }
-  }
+// A member's key as written: text[at, at + size), quotes included.
+struct key_token {
+  std::uint32_t at = 0;
+  std::uint32_t size = 0;
+  std::uint32_t node = 0; // its value's node, when indexing
 };
+
+// Compares a key as written with another, or with a key as a pointer names it,
+// unescaping only what holds a backslash (almost no key does).
+int compare_key(std::string_view written, std::string_view plain) {
+  if (written.find('\\') == std::string_view::npos) return written.substr(1, written.size() - 2).compare(plain);
+  return std::string_view(unescape_key(written)).compare(plain);
+}
+int compare_keys(std::string_view a, std::string_view b) {
+  if (b.find('\\') == std::string_view::npos) return compare_key(a, b.substr(1, b.size() - 2));
+  return compare_key(a, unescape_key(b));
+}
+
+// One step of a JSON pointer, with "~1" and "~0" turned back into '/' and '~'.
+std::string pointer_token(std::string_view raw) {
+  std::string out;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
+      out += raw[i + 1] == '0' ? '~' : '/';
+      ++i;
+    } else {
+      out += raw[i];
+    }
+  }
+  return out;
+}
 
 } // namespace
 
-void json_locator::scan() {
+void json_locator::scan(std::vector<std::string>* duplicates, std::vector<node>* nodes,
+                        std::vector<std::uint32_t>* children) const {
+  // One frame per open array or object. An object's members so far wait in
+  // `members` (sorted when it closes, to find keys written twice and, when
+  // indexing, to look keys up by binary search); an array's elements wait in
+  // `elements`. Both are stacks: a container's waiting entries sit above its
+  // parent's and are gone when it closes.
   struct frame {
-    std::string pointer;
     bool object;
-    std::size_t next_index;
+    std::uint32_t node;       // when indexing
+    std::size_t waiting_from; // where its entries start in members or elements
+    std::uint32_t next_index; // arrays: the index of the next element
+    key_token key;            // how its parent names it: a key (size > 0) ...
+    std::uint32_t index;      // ... or an index
   };
   std::vector<frame> stack;
-  cursor in{text_};
+  std::vector<key_token> members;
+  std::vector<std::uint32_t> elements;
+  const std::string_view text = text_;
+  json_cursor in{text};
   if (in.starts("\xEF\xBB\xBF")) in.pos = 3; // nlohmann skips a UTF-8 byte order mark too
 
-  // Reads the key of the next member of the object on top of the stack; returns
-  // the member's pointer and leaves the cursor at its value.
-  auto member = [&]() {
-    const std::size_t key_at = in.pos;
-    std::string pointer = child_pointer(stack.back().pointer, in.read_key());
-    if (keys_.count(pointer)) duplicates_.push_back(pointer);
-    keys_[pointer] = key_at;
-    in.skip_blanks();
-    if (in.peek() == ':') ++in.pos;
-    return pointer;
+  // The pointer of the container on top of the stack: only ever built for a
+  // duplicate key, never per value.
+  auto pointer_of_top = [&] {
+    std::string out;
+    for (std::size_t i = 1; i < stack.size(); ++i) {
+      const auto& f = stack[i];
+      out = f.key.size > 0 ? child_pointer(out, unescape_key(text.substr(f.key.at, f.key.size)))
+                           : child_pointer(out, f.index);
+    }
+    return out;
   };
 
-  std::string pending; // pointer of the value the cursor is about to read
+  auto close = [&] {
+    frame& f = stack.back();
+    if (f.object) {
+      const auto first = members.begin() + static_cast<std::ptrdiff_t>(f.waiting_from);
+      auto token = [&](const key_token& k) { return text.substr(k.at, k.size); };
+      std::sort(first, members.end(), [&](const key_token& a, const key_token& b) {
+        const int c = compare_keys(token(a), token(b));
+        return c != 0 ? c < 0 : a.at < b.at;
+      });
+      if (duplicates) {
+        for (auto it = first; it != members.end() && it + 1 != members.end(); ++it)
+          if (compare_keys(token(*it), token(*(it + 1))) == 0)
+            duplicates->push_back(child_pointer(pointer_of_top(), unescape_key(token(*it))));
+      }
+      if (nodes) {
+        (*nodes)[f.node].first = static_cast<std::uint32_t>(children->size());
+        (*nodes)[f.node].count = static_cast<std::uint32_t>(members.end() - first);
+        for (auto it = first; it != members.end(); ++it) children->push_back(it->node);
+      }
+      members.erase(first, members.end());
+    } else if (nodes) {
+      const auto first = elements.begin() + static_cast<std::ptrdiff_t>(f.waiting_from);
+      (*nodes)[f.node].first = static_cast<std::uint32_t>(children->size());
+      (*nodes)[f.node].count = static_cast<std::uint32_t>(elements.end() - first);
+      children->insert(children->end(), first, elements.end());
+      elements.erase(first, elements.end());
+    }
+    stack.pop_back();
+  };
+
+  key_token pending_key{0, 0, 0}; // the key of the value the cursor is about to read, if a member
   bool want_value = true;
   in.skip_blanks();
   while (!in.at_end()) {
     if (want_value) {
       in.skip_blanks();
-      values_[pending] = in.pos;
       const char c = in.peek();
+      std::uint32_t id = 0;
+      if (nodes) {
+        id = static_cast<std::uint32_t>(nodes->size());
+        node n;
+        n.value_at = static_cast<std::uint32_t>(in.pos);
+        if (pending_key.size > 0) {
+          n.key_at = pending_key.at;
+          n.key_size = pending_key.size;
+        }
+        nodes->push_back(n);
+      }
+      std::uint32_t index = 0;
+      if (!stack.empty()) {
+        if (stack.back().object) {
+          pending_key.node = id;
+          members.push_back(pending_key);
+        } else {
+          index = stack.back().next_index++;
+          if (nodes) elements.push_back(id);
+        }
+      }
       if (c == '{' || c == '[') {
-        stack.push_back({pending, c == '{', 0});
-        if (stack.size() > depth_) depth_ = stack.size();
+        const bool object = c == '{';
+        stack.push_back({object, id, object ? members.size() : elements.size(), 0, pending_key, index});
         ++in.pos;
         in.skip_blanks();
-        if (in.peek() == (c == '{' ? '}' : ']')) {
+        if (in.peek() == (object ? '}' : ']')) {
           ++in.pos;
-          stack.pop_back();
+          close();
           want_value = false;
-        } else if (c == '{') {
-          pending = member();
+        } else if (object) {
+          const std::size_t key_at = in.pos;
+          in.skip_string();
+          pending_key = {static_cast<std::uint32_t>(key_at), static_cast<std::uint32_t>(in.pos - key_at), 0};
+          in.skip_blanks();
+          if (in.peek() == ':') ++in.pos;
         } else {
-          pending = child_pointer(stack.back().pointer, stack.back().next_index++);
+          pending_key = {0, 0, 0};
         }
       } else {
         if (c == '"') in.skip_string();
@@ -160,28 +199,206 @@ void json_locator::scan() {
     if (c == ',') {
       ++in.pos;
       in.skip_blanks();
-      if (stack.back().object) pending = member();
-      else pending = child_pointer(stack.back().pointer, stack.back().next_index++);
+      if (stack.back().object) {
+        const std::size_t key_at = in.pos;
+        in.skip_string();
+        pending_key = {static_cast<std::uint32_t>(key_at), static_cast<std::uint32_t>(in.pos - key_at), 0};
+        in.skip_blanks();
+        if (in.peek() == ':') ++in.pos;
+      } else {
+        pending_key = {0, 0, 0};
+      }
       want_value = true;
     } else if (c == '}' || c == ']') {
       ++in.pos;
-      stack.pop_back();
+      close();
     } else {
       break; // cannot happen for text nlohmann accepted
     }
   }
+  while (!stack.empty()) close(); // cannot happen either: leaves the index whole all the same
+}
+
+std::optional<std::uint32_t> json_locator::child(const node& parent, std::string_view token) const {
+  const auto* first = children_.data() + parent.first;
+  const auto* last = first + parent.count;
+  if (text_[parent.value_at] == '[') {
+    std::uint32_t index = 0;
+    const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), index);
+    const bool canonical = !token.empty() && (token.size() == 1 || token.front() != '0'); // "01" names no element
+    if (!canonical || ec != std::errc() || end != token.data() + token.size() || index >= parent.count) return std::nullopt;
+    return first[index];
+  }
+  const std::string key = pointer_token(token);
+  const std::string_view text = text_;
+  auto written = [&](std::uint32_t id) { return text.substr(nodes_[id].key_at, nodes_[id].key_size); };
+  // The last member with that key: the one nlohmann keeps.
+  const auto after = std::upper_bound(first, last, key, [&](const std::string& k, std::uint32_t id) {
+    return compare_key(written(id), k) > 0;
+  });
+  if (after == first || compare_key(written(*(after - 1)), key) != 0) return std::nullopt;
+  return *(after - 1);
+}
+
+namespace {
+
+// How many values (arrays, objects, strings that are not keys, numbers and
+// literals) the text holds: the index's size.
+std::size_t count_values(std::string_view text) {
+  std::size_t values = 0;
+  json_cursor in{text};
+  for (;;) {
+    in.skip_blanks();
+    if (in.at_end()) return values;
+    const char c = in.peek();
+    if (c == '"') {
+      in.skip_string();
+      in.skip_blanks();
+      if (in.peek() == ':') ++in.pos; // a key
+      else ++values;
+    } else if (c == '[' || c == '{') {
+      ++values;
+      ++in.pos;
+    } else if (c == ']' || c == '}' || c == ',' || c == ':') {
+      ++in.pos;
+    } else {
+      const std::size_t before = in.pos;
+      in.skip_literal();
+      if (in.pos == before) ++in.pos; // a BOM's bytes, or what nlohmann would not have accepted
+      else ++values;
+    }
+  }
+}
+
+// Past the value at the cursor, nested ones included.
+void skip_value(json_cursor& in) {
+  std::size_t depth = 0;
+  do {
+    in.skip_blanks();
+    const char c = in.peek();
+    if (c == '"') {
+      in.skip_string();
+    } else if (c == '[' || c == '{') {
+      ++depth;
+      ++in.pos;
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+      ++in.pos;
+    } else if (c == ',' || c == ':') {
+      ++in.pos;
+    } else {
+      const std::size_t before = in.pos;
+      in.skip_literal();
+      if (in.pos == before) ++in.pos; // cannot happen in text nlohmann accepted
+    }
+  } while (depth > 0 && !in.at_end());
+}
+
+} // namespace
+
+std::optional<text_position> json_locator::walk(std::string_view pointer, bool at_key) const {
+  const std::string_view text = text_;
+  json_cursor in{text};
+  if (in.starts("\xEF\xBB\xBF")) in.pos = 3;
+  in.skip_blanks();
+  std::size_t value_at = in.pos;
+  std::size_t key_at = std::string_view::npos;
+  bool whole = true;
+  while (!pointer.empty() && whole) {
+    pointer.remove_prefix(1);
+    const auto slash = pointer.find('/');
+    const auto step = pointer.substr(0, slash);
+    pointer = slash == std::string_view::npos ? std::string_view() : pointer.substr(slash);
+    whole = false;
+    const char open = in.peek();
+    if (open == '[') {
+      std::size_t index = 0;
+      const auto [end, ec] = std::from_chars(step.data(), step.data() + step.size(), index);
+      if (step.empty() || (step.size() > 1 && step.front() == '0') || ec != std::errc() || end != step.data() + step.size())
+        break;
+      ++in.pos;
+      in.skip_blanks();
+      if (in.peek() == ']') break;
+      std::size_t i = 0;
+      for (; i < index; ++i) {
+        skip_value(in);
+        in.skip_blanks();
+        if (in.peek() != ',') break;
+        ++in.pos;
+        in.skip_blanks();
+      }
+      if (i < index) break;
+      value_at = in.pos;
+      key_at = std::string_view::npos;
+      whole = true;
+    } else if (open == '{') {
+      const std::string key = pointer_token(step);
+      std::size_t found_key = std::string_view::npos, found_value = 0;
+      ++in.pos;
+      in.skip_blanks();
+      while (in.peek() == '"') { // every member: the last one with the key is the one nlohmann keeps
+        const std::size_t at = in.pos;
+        in.skip_string();
+        const bool match = compare_key(text.substr(at, in.pos - at), key) == 0;
+        in.skip_blanks();
+        if (in.peek() == ':') ++in.pos;
+        in.skip_blanks();
+        if (match) {
+          found_key = at;
+          found_value = in.pos;
+        }
+        skip_value(in);
+        in.skip_blanks();
+        if (in.peek() != ',') break;
+        ++in.pos;
+        in.skip_blanks();
+      }
+      if (found_key == std::string_view::npos) break;
+      in.pos = found_value;
+      value_at = found_value;
+      key_at = found_key;
+      whole = true;
+    }
+  }
+  if (at_key && whole && key_at != std::string_view::npos) return position_of(text, key_at);
+  return position_of(text, value_at);
 }
 
 std::optional<text_position> json_locator::find(std::string_view pointer, bool at_key) const {
-  if (at_key) {
-    if (auto it = keys_.find(pointer); it != keys_.end()) return position_of(text_, it->second);
+  if (!pointer.empty() && pointer.front() != '/') return std::nullopt;
+  if (text_.size() >= none) return std::nullopt; // offsets are 32 bits: 4 GiB is far past any file we read
+  if (!indexed_ && walks_ < walks_before_index) {
+    ++walks_;
+    return walk(pointer, at_key);
   }
-  for (;;) {
-    if (auto it = values_.find(pointer); it != values_.end()) return position_of(text_, it->second);
-    const auto slash = pointer.rfind('/');
-    if (slash == std::string_view::npos) return std::nullopt;
-    pointer = pointer.substr(0, slash);
+  if (!indexed_) {
+    // Sized once: grown by doubling, the index would take up to twice its size
+    // while it is built, for the largest files the most.
+    const std::size_t values = count_values(text_);
+    nodes_.reserve(values);
+    children_.reserve(values);
+    scan(nullptr, &nodes_, &children_);
+    indexed_ = true;
   }
+  if (nodes_.empty()) return std::nullopt;
+  std::uint32_t at = 0;
+  bool whole = true; // every step of the pointer found
+  while (!pointer.empty()) {
+    pointer.remove_prefix(1); // the '/'
+    const auto slash = pointer.find('/');
+    const auto step = pointer.substr(0, slash);
+    const node& n = nodes_[at];
+    const auto next = (text_[n.value_at] == '{' || text_[n.value_at] == '[') ? child(n, step) : std::nullopt;
+    if (!next) {
+      whole = false;
+      break;
+    }
+    at = *next;
+    pointer = slash == std::string_view::npos ? std::string_view() : pointer.substr(slash);
+  }
+  const node& found = nodes_[at];
+  if (at_key && whole && found.key_at != none) return position_of(text_, found.key_at);
+  return position_of(text_, found.value_at);
 }
 
 } // namespace edgeprobe

@@ -2,7 +2,7 @@
 // nlohmann's DOM keeps no positions, so this re-scans text that already parsed.
 #pragma once
 #include <cstddef>
-#include <map>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +22,11 @@ text_position position_of(std::string_view text, std::size_t offset);
 std::string child_pointer(std::string_view base, std::string_view key);
 std::string child_pointer(std::string_view base, std::size_t index);
 
+// Memory stays linear in the text whatever its shape: no pointer string is
+// built per value (under a long key they would add up to the square of the
+// text). The first few find()s walk the text; after them, an index of offsets
+// (about 28 bytes a value) is built once. So a file that loads cleanly, or with
+// a few mistakes, never holds one.
 class json_locator {
 public:
   json_locator() = default;
@@ -36,16 +41,32 @@ public:
   // Members whose key is written again later in the same object (nlohmann keeps
   // the last; find(…, true) points at it).
   const std::vector<std::string>& duplicate_keys() const { return duplicates_; }
-  std::size_t depth() const { return depth_; } // deepest nesting of arrays/objects
+
+  const std::string& text() const { return text_; } // as given
 
 private:
-  void scan();
+  static constexpr std::uint32_t none = 0xFFFFFFFF;
+  struct node {
+    std::uint32_t value_at = 0;
+    std::uint32_t key_at = none; // the opening quote of a member's key
+    std::uint32_t key_size = 0;  // the key as written, quotes included
+    std::uint32_t first = 0;     // a container's children: children_[first, first + count);
+    std::uint32_t count = 0;     // an object's sorted by key, then by position
+  };
+  // One pass over the text: the duplicate keys (with `duplicates`), the index
+  // (with `nodes` and `children`), or both.
+  void scan(std::vector<std::string>* duplicates, std::vector<node>* nodes, std::vector<std::uint32_t>* children) const;
+  std::optional<std::uint32_t> child(const node& parent, std::string_view token) const;
+  std::optional<text_position> walk(std::string_view pointer, bool at_key) const; // without the index
+  static constexpr int walks_before_index = 8;
 
   std::string text_;
-  std::map<std::string, std::size_t, std::less<>> values_;
-  std::map<std::string, std::size_t, std::less<>> keys_;
   std::vector<std::string> duplicates_;
-  std::size_t depth_ = 0;
+  // Built by the first find().
+  mutable bool indexed_ = false;
+  mutable int walks_ = 0;
+  mutable std::vector<node> nodes_; // nodes_[0] is the document
+  mutable std::vector<std::uint32_t> children_;
 };
 
 } // namespace edgeprobe

@@ -1,5 +1,7 @@
 #include "core/load_context.hpp"
 
+#include "core/json_text.hpp"
+
 #include <algorithm>
 #include <tuple>
 
@@ -12,8 +14,15 @@ bool suite_file::expansion_failed(const std::string& pointer) const {
   return it != unexpanded.end() && it->starts_with(inside);
 }
 
+bool load_context::full() {
+  if (errors_.size() < max_errors) return false;
+  ++dropped_;
+  return true;
+}
+
 void load_context::error(std::size_t file, const std::string& pointer, std::string message, std::string suggestion,
                          bool at_key) {
+  if (full()) return;
   const auto& f = files.at(file);
   diagnostic d{f.label, pointer, 0, 0, std::move(message), std::move(suggestion)};
   if (auto at = f.locator.find(pointer, at_key)) {
@@ -23,8 +32,11 @@ void load_context::error(std::size_t file, const std::string& pointer, std::stri
   errors_.push_back({file, std::move(d)});
 }
 
-void load_context::error(const std::string& label, std::string pointer, text_position at, std::string message) {
-  errors_.push_back({files.size(), diagnostic{label, std::move(pointer), at.line, at.column, std::move(message), {}}});
+void load_context::error(const std::string& label, std::string pointer, text_position at, std::string message,
+                         std::string suggestion) {
+  if (full()) return;
+  errors_.push_back(
+      {files.size(), diagnostic{label, std::move(pointer), at.line, at.column, std::move(message), std::move(suggestion)}});
 }
 
 std::vector<diagnostic> load_context::take_errors() {
@@ -43,7 +55,13 @@ std::vector<diagnostic> load_context::take_errors() {
     });
     if (!seen) out.push_back(std::move(e.d));
   }
+  if (dropped_ > 0)
+    out.push_back({files.empty() ? std::string() : files.front().label, "", 0, 0,
+                   "and " + std::to_string(dropped_) + " more problems, not listed (only the first " +
+                       std::to_string(max_errors) + " are)",
+                   "fix these and validate again"});
   errors_.clear();
+  dropped_ = 0;
   return out;
 }
 
@@ -56,7 +74,12 @@ bool load_context::holds_secret(const nlohmann::json& value) const {
 
 const nlohmann::json& load_context::raw_at(std::size_t file, const std::string& pointer) const {
   static const nlohmann::json null;
-  const auto& raw = files.at(file).raw;
+  const auto& f = files.at(file);
+  if (!f.raw) {
+    f.raw.emplace();
+    parse_json_text(f.locator.text(), *f.raw); // parsed once already, so it parses again
+  }
+  const auto& raw = *f.raw;
   try {
     const nlohmann::json::json_pointer p(pointer);
     return raw.contains(p) ? raw.at(p) : null;

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <deque>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,7 +24,10 @@ namespace edgeprobe {
 struct suite_file {
   std::string label;         // how messages name it
   std::filesystem::path dir; // includes and ${file:} are relative to it
-  nlohmann::json raw;        // as written, for quoting in messages
+  // As written, for quoting in messages: parsed again from the locator's text
+  // the first time a message needs it, so a suite that loads cleanly holds one
+  // document, not two.
+  mutable std::optional<nlohmann::json> raw;
   nlohmann::json doc;        // variables expanded (after the expansion step)
   json_locator locator;
   bool included = false;
@@ -44,7 +48,8 @@ public:
   void error(std::size_t file, const std::string& pointer, std::string message, std::string suggestion = {},
              bool at_key = false);
   // For files that have no locator (unreadable, not JSON).
-  void error(const std::string& label, std::string pointer, text_position at, std::string message);
+  void error(const std::string& label, std::string pointer, text_position at, std::string message,
+             std::string suggestion = {});
 
   std::size_t error_count() const { return errors_.size(); }
   // Every error once, in file order then position, with secrets redacted.
@@ -64,7 +69,15 @@ public:
   variables vars;
   secret_set secrets;
 
+  // Diagnostics kept: a file with millions of mistakes (a list of a million
+  // numbers where strings belong) would otherwise hold a message for each, many
+  // times the size of the file; the rest are counted.
+  static constexpr std::size_t max_errors = 1000;
+
 private:
+  bool full(); // counts one more dropped diagnostic when max_errors are kept
+
+  std::size_t dropped_ = 0;
   struct entry {
     std::size_t order; // files[] index, or files.size() at the time for files without one
     diagnostic d;

@@ -31,11 +31,21 @@ public:
 
   std::vector<option_problem> run(nlohmann::json& value, const nlohmann::json& raw) {
     check(value, raw);
+    if (dropped_ > 0)
+      problems_.push_back({"", "and " + std::to_string(dropped_) + " more problems in this value, not listed", ""});
     return std::move(problems_);
   }
 
 private:
+  // A list of a million wrong items is a hundred messages and a count: a
+  // message each would hold many times the size of the file.
+  static constexpr std::size_t max_problems = 100;
+
   void add(std::string pointer, std::string message, std::string suggestion = {}) {
+    if (problems_.size() >= max_problems) {
+      ++dropped_;
+      return;
+    }
     problems_.push_back({std::move(pointer), std::move(message), std::move(suggestion)});
   }
 
@@ -211,6 +221,7 @@ private:
   const option_spec& spec_;
   bool hide_;
   std::vector<option_problem> problems_;
+  std::size_t dropped_ = 0;
 };
 
 } // namespace

@@ -13,10 +13,6 @@ namespace edgeprobe {
 
 namespace {
 
-// No meaningful suite nests deeper than about five levels; this stops pathological
-// input before any recursive walk sees it.
-constexpr std::size_t max_depth = 32;
-
 std::string type_name(const nlohmann::json& value) {
   if (value.is_object()) return "an object";
   if (value.is_array()) return "a list";
@@ -32,18 +28,17 @@ public:
 
   void read(std::string text, const std::string& label, const std::filesystem::path& dir,
             const std::filesystem::path& identity, bool included) {
+    // Nesting is bounded here, before the document is copied or walked.
     nlohmann::json doc;
     if (const auto bad = parse_json_text(text, doc)) {
-      ctx_.error(label, "", position_of(text, bad->offset), bad->message);
+      ctx_.error(label, "", position_of(text, bad->offset), bad->message, bad->suggestion);
       lost_include_ = lost_include_ || included;
       return;
     }
     const std::size_t index = ctx_.files.size();
-    ctx_.files.push_back({label, dir, doc, doc, json_locator(std::move(text)), included, {}});
+    ctx_.files.push_back({label, dir, {}, std::move(doc), json_locator(std::move(text)), included, {}});
     const suite_file& file = ctx_.files.back();
-    if (file.locator.depth() > max_depth)
-      return ctx_.error(index, "", "nested deeper than " + std::to_string(max_depth) + " levels");
-    if (!doc.is_object()) return ctx_.error(index, "", "must be an object, not " + type_name(doc));
+    if (!file.doc.is_object()) return ctx_.error(index, "", "must be an object, not " + type_name(file.doc));
     for (const auto& pointer : file.locator.duplicate_keys())
       ctx_.error(index, pointer, "key written twice in the same object (the later one would silently win)", {},
                  true);
@@ -75,7 +70,12 @@ private:
                                        ", not " + type_name(value));
       } else if (key == "include" || key == "suite" || key == "description" || key == "$schema") {
         const option_spec spec{key, key == "include" ? option_kind::string_list : option_kind::string, ""};
-        nlohmann::json copy = value;
+        // check_option may rewrite what it checks, so it gets a copy. A list or
+        // an object where a string belongs is only named ("not a list"): an empty
+        // one says that as well as a copy of a list of millions would.
+        const bool container = value.is_array() || value.is_object();
+        const bool right_type = key == "include" ? value.is_array() : value.is_string();
+        nlohmann::json copy = container && !right_type ? nlohmann::json(value.type()) : value;
         for (auto& p : check_option(spec, copy, value, false))
           ctx_.error(index, pointer + p.pointer, p.message, p.suggestion);
       }
@@ -137,44 +137,6 @@ private:
 };
 
 } // namespace
-
-namespace {
-
-std::string describe_parse_error(std::string_view what) {
-  std::string_view text = what;
-  if (auto at = text.find("syntax error"); at != std::string_view::npos) text = text.substr(at);
-  else if (auto bracket = text.find("] "); bracket != std::string_view::npos) text = text.substr(bracket + 2);
-  std::string out(text);
-  if (auto last = out.find("; last read: '"); last != std::string::npos) {
-    const auto expected = out.find("'; expected ", last);
-    out.erase(last, expected == std::string::npos ? std::string::npos : expected + 1 - last);
-  }
-  return out;
-}
-
-} // namespace
-
-std::optional<json_text_error> parse_json_text(const std::string& text, nlohmann::json& out) {
-  try {
-    out = nlohmann::json::parse(text, nullptr, true, true);
-    return std::nullopt;
-  } catch (const nlohmann::json::parse_error& e) {
-    const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1; // e.byte counts the bytes read, 1-based
-    return json_text_error{offset, "invalid JSON: " + describe_parse_error(e.what())};
-  } catch (const nlohmann::json::out_of_range& e) {
-    // "number overflow parsing '1e999'": the only out_of_range a parse throws.
-    // It carries no position, so point at the number itself.
-    const std::string_view what = e.what();
-    const auto open = what.find('\'');
-    const auto close = what.rfind('\'');
-    std::string number;
-    if (open != std::string_view::npos && close > open) number = std::string(what.substr(open + 1, close - open - 1));
-    const auto at = number.empty() ? std::string::npos : text.find(number);
-    return json_text_error{at == std::string::npos ? 0 : at,
-                           "invalid JSON: the number " + (number.empty() ? std::string("here") : number) +
-                               " is too large for a double"};
-  }
-}
 
 void read_suite_files(load_context& ctx, std::string text, const std::string& label,
                       const std::filesystem::path& dir, const std::filesystem::path& identity) {

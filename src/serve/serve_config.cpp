@@ -1,8 +1,8 @@
 #include "serve/serve_config.hpp"
 
 #include "core/json_locator.hpp"
+#include "core/json_text.hpp"
 #include "core/suggest.hpp"
-#include "core/suite_files.hpp"
 #include "core/syntax.hpp"
 #include "core/text_file.hpp"
 #include "probes/modules.hpp"
@@ -44,7 +44,7 @@ public:
   serve_load_result run() {
     if (const auto bad = parse_json_text(text_, doc_)) {
       const auto at = position_of(text_, bad->offset);
-      errors_.push_back({label_, "", at.line, at.column, bad->message, ""});
+      errors_.push_back({label_, "", at.line, at.column, bad->message, bad->suggestion});
       return finish();
     }
     locator_ = json_locator(text_);

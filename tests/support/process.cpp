@@ -99,6 +99,18 @@ process_output run_edgeprobe(const std::vector<std::string>& args, std::chrono::
   return run_process(argv, limit);
 }
 
+process_output run_edgeprobe_measured(const std::vector<std::string>& args, std::chrono::seconds limit) {
+  std::vector<std::string> argv{EDGEPROBE_PEAK_RSS, EDGEPROBE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto result = run_process(argv, limit);
+  const std::string tag = "\npeak-rss-kib: ";
+  if (const auto at = result.err.rfind(tag); at != std::string::npos) {
+    result.peak_rss_kib = std::stol(result.err.substr(at + tag.size()));
+    result.err.erase(at);
+  }
+  return result;
+}
+
 background_process::background_process(const std::vector<std::string>& argv, bool with_stderr) {
   pipe_pair out;
   pid_ = spawn(argv, out.write, with_stderr ? out.write : -1);

@@ -11,6 +11,7 @@ struct process_output {
   int exit_code = -1; // 128 + signal when killed
   std::string out;
   std::string err;
+  long peak_rss_kib = 0; // run_edgeprobe_measured only
 };
 
 // Runs to completion; killed (and the test told) after `limit`.
@@ -20,6 +21,10 @@ process_output run_process(const std::vector<std::string>& argv,
 // `edgeprobe ARGS...` from the build tree.
 process_output run_edgeprobe(const std::vector<std::string>& args,
                              std::chrono::seconds limit = std::chrono::seconds(120));
+
+// `edgeprobe ARGS...` through tests/tools/peak_rss.cpp: its peak RSS too.
+process_output run_edgeprobe_measured(const std::vector<std::string>& args,
+                                      std::chrono::seconds limit = std::chrono::seconds(120));
 
 // A program left running while the test talks to it (edgeprobe listen).
 class background_process {
