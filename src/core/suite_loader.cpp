@@ -81,7 +81,7 @@ load_result load(std::string text, const std::string& label, const std::filesyst
   if (result.errors.empty()) {
     out.secrets = std::move(ctx.secrets);
     for (const auto& f : ctx.files)
-      if (const auto vars = f.raw.find("vars"); vars != f.raw.end() && vars->is_object())
+      if (const auto vars = f.doc.find("vars"); vars != f.doc.end() && vars->is_object())
         for (const auto& [name, value] : vars->items()) out.variables.push_back(name);
     result.suite = std::move(out);
   }
