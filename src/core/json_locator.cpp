@@ -141,6 +141,19 @@ void json_locator::scan(std::vector<std::string>* duplicates, std::vector<node>*
   };
 
   key_token pending_key{0, 0, 0}; // the key of the value the cursor is about to read, if a member
+  // At the start of a container's next entry: an object's key is read (the
+  // cursor stops at its value), an array's entry has none.
+  auto next_member = [&](bool object) {
+    if (!object) {
+      pending_key = {0, 0, 0};
+      return;
+    }
+    const std::size_t key_at = in.pos;
+    in.skip_string();
+    pending_key = {static_cast<std::uint32_t>(key_at), static_cast<std::uint32_t>(in.pos - key_at), 0};
+    in.skip_blanks();
+    if (in.peek() == ':') ++in.pos;
+  };
   bool want_value = true;
   in.skip_blanks();
   while (!in.at_end()) {
@@ -177,14 +190,8 @@ void json_locator::scan(std::vector<std::string>* duplicates, std::vector<node>*
           ++in.pos;
           close();
           want_value = false;
-        } else if (object) {
-          const std::size_t key_at = in.pos;
-          in.skip_string();
-          pending_key = {static_cast<std::uint32_t>(key_at), static_cast<std::uint32_t>(in.pos - key_at), 0};
-          in.skip_blanks();
-          if (in.peek() == ':') ++in.pos;
         } else {
-          pending_key = {0, 0, 0};
+          next_member(object);
         }
       } else {
         if (c == '"') in.skip_string();
@@ -199,15 +206,7 @@ void json_locator::scan(std::vector<std::string>* duplicates, std::vector<node>*
     if (c == ',') {
       ++in.pos;
       in.skip_blanks();
-      if (stack.back().object) {
-        const std::size_t key_at = in.pos;
-        in.skip_string();
-        pending_key = {static_cast<std::uint32_t>(key_at), static_cast<std::uint32_t>(in.pos - key_at), 0};
-        in.skip_blanks();
-        if (in.peek() == ':') ++in.pos;
-      } else {
-        pending_key = {0, 0, 0};
-      }
+      next_member(stack.back().object);
       want_value = true;
     } else if (c == '}' || c == ']') {
       ++in.pos;
