@@ -208,7 +208,7 @@ TEST_CASE("serve at a high rate: close rst leaves no TIME_WAIT, fin does, descri
     CHECK(early_fds > 0);
     CHECK(late_fds <= early_fds + 1); // the scrape's own connection may be the one more
     const auto after = test::time_wait_count(port);
-    if (rst) CHECK(after == before);
+    if (rst) CHECK(after <= before); // fewer when one from before expired
     else CHECK(after >= before + 20); // a graceful close: one TIME_WAIT per connection
     CHECK(serve.process().stop(SIGTERM) == 0);
   }
