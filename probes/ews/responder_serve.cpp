@@ -37,7 +37,7 @@ struct plain_stream {
   net::awaitable<io_outcome> read_some(char* data, std::size_t size, clock::time_point deadline) {
     io_outcome out;
     const auto got =
-        co_await until(deadline, socket.async_read_some(net::buffer(data, size), net::as_tuple(net::use_awaitable)));
+        co_await until(deadline, socket.async_read_some(net::buffer(data, size), net::deferred));
     if (!got) {
       out.timed_out = true;
       co_return out;
@@ -52,7 +52,7 @@ struct plain_stream {
   net::awaitable<io_outcome> write_all(std::string_view data, clock::time_point deadline) {
     io_outcome out;
     const auto sent =
-        co_await until(deadline, net::async_write(socket, net::buffer(data), net::as_tuple(net::use_awaitable)));
+        co_await until(deadline, net::async_write(socket, net::buffer(data), net::deferred));
     if (!sent) {
       out.timed_out = true;
       co_return out;

@@ -19,7 +19,7 @@ http_connection::http_connection(net::ip::tcp::socket socket, SSL_CTX* tls_conte
 net::awaitable<io_outcome> http_connection::write_all(std::string_view data, clock::time_point deadline) {
   if (tls_) co_return co_await tls_->write_all(data, deadline);
   io_outcome out;
-  auto sent = co_await until(deadline, net::async_write(*socket_, net::buffer(data), net::as_tuple(net::use_awaitable)));
+  auto sent = co_await until(deadline, net::async_write(*socket_, net::buffer(data), net::deferred));
   if (!sent) out.timed_out = true;
   else if (const auto ec = std::get<0>(*sent)) {
     out.error = ec.message();
@@ -32,7 +32,7 @@ net::awaitable<io_outcome> http_connection::write_all(std::string_view data, clo
 net::awaitable<io_outcome> http_connection::read_some(char* data, std::size_t size, clock::time_point deadline) {
   if (tls_) co_return co_await tls_->read_some(data, size, deadline);
   io_outcome out;
-  auto got = co_await until(deadline, socket_->async_read_some(net::buffer(data, size), net::as_tuple(net::use_awaitable)));
+  auto got = co_await until(deadline, socket_->async_read_some(net::buffer(data, size), net::deferred));
   if (!got) out.timed_out = true;
   else if (std::get<0>(*got) == net::error::eof) out.closed = true;
   else if (const auto ec = std::get<0>(*got)) {

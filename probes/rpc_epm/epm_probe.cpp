@@ -35,7 +35,7 @@ public:
 
   // "" when sent; else why not.
   net::awaitable<std::string> send(const std::vector<std::uint8_t>& pdu) {
-    auto sent = co_await until(deadline_, net::async_write(socket_, net::buffer(pdu), net::as_tuple(net::use_awaitable)));
+    auto sent = co_await until(deadline_, net::async_write(socket_, net::buffer(pdu), net::deferred));
     if (!sent) co_return "the deadline passed while sending";
     const auto ec = std::get<0>(*sent);
     co_return ec ? ec.message() : "";
@@ -54,7 +54,7 @@ public:
         co_return pdu;
       }
       std::array<std::uint8_t, 4096> chunk;
-      auto got = co_await until(deadline_, socket_.async_read_some(net::buffer(chunk), net::as_tuple(net::use_awaitable)));
+      auto got = co_await until(deadline_, socket_.async_read_some(net::buffer(chunk), net::deferred));
       if (!got) {
         why = "no answer before the deadline";
         co_return std::vector<std::uint8_t>{};

@@ -174,7 +174,7 @@ tcp_responder_options epm_responder_tcp_options(epm_responder_options options) {
       // A client silent for the idle timeout is dropped, as on a real server.
       const auto deadline = clock::now() + idle;
       while (!framed_size(buffer) || buffer.size() < *framed_size(buffer)) {
-        auto got = co_await until(deadline, socket.async_read_some(net::buffer(chunk), net::as_tuple(net::use_awaitable)));
+        auto got = co_await until(deadline, socket.async_read_some(net::buffer(chunk), net::deferred));
         if (!got || std::get<0>(*got)) co_return;
         buffer.insert(buffer.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(std::get<1>(*got)));
       }
@@ -182,7 +182,7 @@ tcp_responder_options epm_responder_tcp_options(epm_responder_options options) {
       const std::vector<std::uint8_t> pdu(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(size));
       buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(size));
       for (const auto& answer : epm_answer(pdu, association, options)) {
-        auto sent = co_await until(deadline, net::async_write(socket, net::buffer(answer), net::as_tuple(net::use_awaitable)));
+        auto sent = co_await until(deadline, net::async_write(socket, net::buffer(answer), net::deferred));
         if (!sent || std::get<0>(*sent)) co_return;
       }
     }

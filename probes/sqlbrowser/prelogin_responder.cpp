@@ -39,13 +39,13 @@ tcp_responder_options sql_prelogin_responder_options(sql_prelogin_server server)
         got.resize(*size);
         break;
       }
-      auto read = co_await until(deadline, socket.async_read_some(net::buffer(chunk), net::as_tuple(net::use_awaitable)));
+      auto read = co_await until(deadline, socket.async_read_some(net::buffer(chunk), net::deferred));
       if (!read || std::get<0>(*read)) co_return;
       got.insert(got.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(std::get<1>(*read)));
     }
     const auto answer = sql_prelogin_answer(got, server);
     if (!answer) co_return; // not a PRELOGIN: SQL Server closes too
-    co_await until(deadline, net::async_write(socket, net::buffer(*answer), net::as_tuple(net::use_awaitable)));
+    co_await until(deadline, net::async_write(socket, net::buffer(*answer), net::deferred));
   };
   return options;
 }

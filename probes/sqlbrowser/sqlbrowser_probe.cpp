@@ -258,7 +258,7 @@ private:
     tds::client_prelogin hello;
     hello.instance = cfg.instance;
     const auto bytes = tds::build_client_prelogin(hello);
-    auto sent = co_await until(ctx.deadline, net::async_write(socket, net::buffer(*bytes), net::as_tuple(net::use_awaitable)));
+    auto sent = co_await until(ctx.deadline, net::async_write(socket, net::buffer(*bytes), net::deferred));
     std::vector<std::uint8_t> buffer;
     std::string why;
     if (!sent || std::get<0>(*sent)) why = "could not send the PRELOGIN";
@@ -270,7 +270,7 @@ private:
         break;
       }
       std::array<std::uint8_t, 4096> chunk;
-      auto got = co_await until(ctx.deadline, socket.async_read_some(net::buffer(chunk), net::as_tuple(net::use_awaitable)));
+      auto got = co_await until(ctx.deadline, socket.async_read_some(net::buffer(chunk), net::deferred));
       if (!got) why = "no PRELOGIN answer before the deadline";
       else if (std::get<0>(*got)) why = "the server closed the connection: " + std::get<0>(*got).message();
       else buffer.insert(buffer.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(std::get<1>(*got)));

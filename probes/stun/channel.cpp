@@ -172,7 +172,7 @@ private:
       co_return r.timed_out ? "timeout" : r.error;
     }
     auto sent = co_await until(deadline, net::async_write(socket_, net::buffer(bytes),
-                                                          net::as_tuple(net::use_awaitable)));
+                                                          net::deferred));
     if (!sent) co_return "timeout";
     const auto ec = std::get<0>(*sent);
     co_return ec ? ec.message() : "";
@@ -186,7 +186,7 @@ private:
       if (r.bytes == 0) error = r.timed_out ? "timeout" : r.closed ? "the server closed the connection" : r.error;
       co_return r.bytes;
     }
-    auto got = co_await until(deadline, socket_.async_read_some(net::buffer(chunk), net::as_tuple(net::use_awaitable)));
+    auto got = co_await until(deadline, socket_.async_read_some(net::buffer(chunk), net::deferred));
     if (!got) {
       error = "timeout";
       co_return 0;

@@ -52,7 +52,7 @@ struct reader {
     std::array<char, 4096> chunk{};
     const std::size_t room = std::min(chunk.size(), cap - bytes.size());
     auto r = co_await until(end_at, socket.async_read_some(net::buffer(chunk.data(), room),
-                                                           net::as_tuple(net::use_awaitable)));
+                                                           net::deferred));
     if (!r) co_return read_end::deadline;
     const auto [ec, n] = *r;
     bytes.append(chunk.data(), n);
@@ -122,7 +122,7 @@ net::awaitable<void> run_exchange(net::ip::tcp::socket& socket, const tcp_config
 
   if (cfg.send) {
     auto sent = co_await until(deadline, net::async_write(socket, net::buffer(*cfg.send),
-                                                         net::as_tuple(net::use_awaitable)));
+                                                         net::deferred));
     if (!sent) {
       const auto info = read_tcp_info(socket);
       if (info) details["tcp_info_end"] = to_json(*info);

@@ -19,7 +19,7 @@ namespace {
 // The server half of SMTP up to STARTTLS: true when the client asked for TLS.
 net::awaitable<bool> smtp_until_starttls(net::ip::tcp::socket& socket, clock::time_point deadline) {
   auto say = [&](std::string text) -> net::awaitable<bool> {
-    auto sent = co_await until(deadline, net::async_write(socket, net::buffer(text), net::as_tuple(net::use_awaitable)));
+    auto sent = co_await until(deadline, net::async_write(socket, net::buffer(text), net::deferred));
     co_return sent && !std::get<0>(*sent);
   };
   if (!co_await say("220 edgeprobe.responder ESMTP edgeprobe responder\r\n")) co_return false;
@@ -29,7 +29,7 @@ net::awaitable<bool> smtp_until_starttls(net::ip::tcp::socket& socket, clock::ti
     if (end == std::string::npos) {
       if (pending.size() > 4096) co_return false;
       char chunk[1024];
-      auto got = co_await until(deadline, socket.async_read_some(net::buffer(chunk), net::as_tuple(net::use_awaitable)));
+      auto got = co_await until(deadline, socket.async_read_some(net::buffer(chunk), net::deferred));
       if (!got || std::get<0>(*got)) co_return false;
       pending.append(chunk, std::get<1>(*got));
       continue;

@@ -34,7 +34,7 @@ public:
         co_return false;
       }
       char chunk[4096];
-      auto got = co_await until(deadline_, socket_.async_read_some(net::buffer(chunk), net::as_tuple(net::use_awaitable)));
+      auto got = co_await until(deadline_, socket_.async_read_some(net::buffer(chunk), net::deferred));
       if (!got) {
         fail(status::fail, reason::check_timeout,
              "no complete SMTP " + std::string(waiting_for) + " before the deadline" +
@@ -54,7 +54,7 @@ public:
   net::awaitable<bool> send(const std::string& line) {
     out_.transcript.push_back("C: " + line);
     const std::string wire = line + "\r\n";
-    auto sent = co_await until(deadline_, net::async_write(socket_, net::buffer(wire), net::as_tuple(net::use_awaitable)));
+    auto sent = co_await until(deadline_, net::async_write(socket_, net::buffer(wire), net::deferred));
     if (!sent || std::get<0>(*sent)) {
       fail(status::fail, sent ? reason::tcp_reset : reason::check_timeout, "could not send \"" + line + "\"");
       co_return false;

@@ -364,7 +364,7 @@ std::shared_ptr<cares_request> cares_channel::search(const std::string& name, in
 
 net::awaitable<std::optional<cares_reply>> cares_channel::wait(std::shared_ptr<cares_request> req,
                                                                clock::time_point deadline) {
-  if (!req->done) co_await until(deadline, req->signal.async_wait(net::as_tuple(net::use_awaitable)));
+  if (!req->done) co_await until(deadline, req->signal.async_wait(net::deferred));
   // Not done: the deadline won. c-ares still owns the request and completes it
   // later (or at destruction) for whoever still waits.
   if (!req->done) co_return std::nullopt;

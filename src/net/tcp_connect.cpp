@@ -7,8 +7,10 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
 
 namespace edgeprobe {
@@ -75,6 +77,36 @@ void bind_address_no_port(net::ip::tcp::socket& socket) {
   (void)::setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof on);
 }
 
+boost::system::error_code errno_code(int value) { return {value, boost::system::system_category()}; }
+
+// connect() is called here on a socket set non-blocking through Asio (so
+// Asio's own waits do not set it again), rather than through async_connect,
+// which adds a poll() to every connect: per tcp check, measurable against the
+// epoll floor (tests/bench). A socket created non-blocking and handed to Asio
+// would cost more: Asio then sets the flag again and deregisters it from epoll
+// at close, not knowing the descriptor is its own.
+void open_non_blocking(net::ip::tcp::socket& socket, const net::ip::tcp& protocol, boost::system::error_code& ec) {
+  socket.open(protocol, ec);
+  if (!ec) socket.non_blocking(true, ec);
+}
+
+// nullopt while the handshake is in progress; otherwise how connect() ended.
+std::optional<boost::system::error_code> start_connect(net::ip::tcp::socket& socket,
+                                                       const net::ip::tcp::endpoint& remote) {
+  if (::connect(socket.native_handle(), remote.data(), static_cast<socklen_t>(remote.size())) == 0)
+    return boost::system::error_code();
+  if (errno == EINPROGRESS || errno == EINTR) return std::nullopt; // EINTR: it goes on in the background
+  return errno_code(errno);
+}
+
+// Once the socket is writable, the handshake's outcome (SO_ERROR).
+boost::system::error_code connect_result(net::ip::tcp::socket& socket) {
+  int error = 0;
+  socklen_t length = sizeof error;
+  if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
+  return errno_code(error);
+}
+
 } // namespace
 
 nlohmann::json connect_report::details() const {
@@ -119,7 +151,7 @@ net::awaitable<connect_report> connect_with_diagnostics(net::any_io_executor exe
   };
 
   boost::system::error_code ec;
-  socket.open(remote.protocol(), ec);
+  open_non_blocking(socket, remote.protocol(), ec);
   if (ec) co_return local_failure(connect_report::stage::open, ec);
   if (options.source_address && options.source_address->is_v6() != v6)
     co_return local_failure(connect_report::stage::bind, net::error::address_family_not_supported);
@@ -134,21 +166,25 @@ net::awaitable<connect_report> connect_with_diagnostics(net::any_io_executor exe
   }
 
   const auto start = clock::now();
-  auto outcome = co_await until(options.deadline, socket.async_connect(remote, net::as_tuple(net::use_awaitable)));
+  std::optional<boost::system::error_code> outcome = start_connect(socket, remote);
+  if (!outcome) { // in progress: done when the socket becomes writable
+    auto writable = co_await until(options.deadline, socket.async_wait(net::socket_base::wait_write, net::deferred));
+    if (writable) outcome = std::get<0>(*writable) ? std::get<0>(*writable) : connect_result(socket);
+  }
   r.connect_ms = to_ms(clock::now() - start);
   // Read before closing: on a timeout this is the only record of the SYNs sent.
   r.info = read_tcp_info(socket);
   r.syns_sent = 1 + static_cast<int>(r.info ? r.info->retransmits : 0);
   if (auto local = socket.local_endpoint(ec); !ec) r.local = local;
 
-  if (outcome && !std::get<0>(*outcome)) {
+  if (outcome && !*outcome) {
     if (r.info && r.info->retransmits == 0) r.handshake_ms = r.info->rtt_ms;
     if (!options.then_close) disable_icmp_errors(socket, v6);
     r.socket = std::move(socket);
     co_return r;
   }
   r.timed_out = !outcome;
-  r.error = outcome ? std::get<0>(*outcome) : boost::system::error_code(net::error::timed_out);
+  r.error = outcome ? *outcome : boost::system::error_code(net::error::timed_out);
   r.icmp = first_icmp_error(socket);
   // A timeout that an ICMP error preceded is explained by that error (first cause):
   // the ICMP error, when there is one, decides over the errno.

@@ -57,25 +57,25 @@ net::awaitable<void> serve(std::shared_ptr<tcp_responder_state> s, socket_ptr co
     const std::string line = format_greeting(
         {"tcp", unmapped(you.address()).to_string(), you.port(), unmapped(me.address()).to_string(), me.port()});
     auto sent = co_await until(clock::now() + o.idle_timeout,
-                               net::async_write(*conn, net::buffer(line), net::as_tuple(net::use_awaitable)));
+                               net::async_write(*conn, net::buffer(line), net::deferred));
     if (!sent || std::get<0>(*sent)) co_return;
   }
   if (o.zero_window) {
     // Never read, so the receive buffer fills and the window closes; wait for
     // the peer to go away, the idle timeout, or stop().
     co_await until(clock::now() + o.idle_timeout,
-                   conn->async_wait(net::socket_base::wait_error, net::as_tuple(net::use_awaitable)));
+                   conn->async_wait(net::socket_base::wait_error, net::deferred));
     conn->close(ec);
     co_return;
   }
   std::vector<char> buffer(o.buffer_size);
   for (;;) {
     auto got = co_await until(clock::now() + o.idle_timeout,
-                              conn->async_read_some(net::buffer(buffer), net::as_tuple(net::use_awaitable)));
+                              conn->async_read_some(net::buffer(buffer), net::deferred));
     if (!got || std::get<0>(*got)) break;
     auto echoed = co_await until(clock::now() + o.idle_timeout,
                                  net::async_write(*conn, net::buffer(buffer.data(), std::get<1>(*got)),
-                                                  net::as_tuple(net::use_awaitable)));
+                                                  net::deferred));
     if (!echoed || std::get<0>(*echoed)) break;
   }
   conn->close(ec);

@@ -78,7 +78,7 @@ net::awaitable<bool> tls_session::flush(clock::time_point deadline, std::string&
   pending.resize(n);
   const int got = BIO_read(out_, pending.data(), static_cast<int>(n));
   pending.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-  auto sent = co_await until(deadline, net::async_write(socket_, net::buffer(pending), net::as_tuple(net::use_awaitable)));
+  auto sent = co_await until(deadline, net::async_write(socket_, net::buffer(pending), net::deferred));
   if (!sent) {
     error = "timeout";
     co_return false;
@@ -92,7 +92,7 @@ net::awaitable<bool> tls_session::flush(clock::time_point deadline, std::string&
 
 net::awaitable<bool> tls_session::fill(clock::time_point deadline, handshake_outcome& out) {
   std::array<char, 16384> buffer;
-  auto got = co_await until(deadline, socket_.async_read_some(net::buffer(buffer), net::as_tuple(net::use_awaitable)));
+  auto got = co_await until(deadline, socket_.async_read_some(net::buffer(buffer), net::deferred));
   if (!got) {
     out.how = handshake_outcome::ended::timeout;
     co_return false;

@@ -1,12 +1,12 @@
 #include "run/check_execution.hpp"
 
+#include "core/deadline.hpp"
 #include "core/probe.hpp"
 #include "run/address_verdict.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 
 #include <exception>
@@ -169,7 +169,6 @@ std::string unfinished_phase(const phase_log& phases, clock::time_point fired) {
 } // namespace
 
 net::awaitable<check_result> check_execution::run() {
-  using namespace net::experimental::awaitable_operators;
   check_result r;
   r.name = check.name;
   r.probe = std::string(check.prober->name());
@@ -186,11 +185,10 @@ net::awaitable<check_result> check_execution::run() {
     phase_log phases(clock::now());
     const auto deadline = phases.origin() + timeout;
     guard.expires_at(deadline + grace);
-    auto winner = co_await (run_attempt(check, resolvers, phases, deadline) ||
-                            guard.async_wait(net::as_tuple(net::use_awaitable)));
+    auto finished = co_await until(guard, run_attempt(check, resolvers, phases, deadline));
     attempt a;
-    if (winner.index() == 0) {
-      a = std::move(std::get<0>(winner));
+    if (finished) {
+      a = std::move(*finished);
     } else {
       const auto now = clock::now();
       if (cancelled)
