@@ -43,14 +43,19 @@ net::awaitable<check_result> run_on(check_threads::worker& w, const check_spec& 
   co_return co_await execution.run();
 }
 
+void start_on(check_threads::worker& w, check_job job, clock::time_point run_start, double timeout_scale,
+              const std::atomic<bool>& cancelled) {
+  net::co_spawn(w.io, run_on(w, *job.check, run_start, timeout_scale, cancelled),
+                [done = std::move(job.done)](std::exception_ptr e, check_result r) {
+                  done(e ? std::nullopt : std::optional<check_result>(std::move(r)));
+                });
+}
+
 } // namespace
 
-check_threads::check_threads(net::io_context* shared, std::size_t count) {
-  if (shared) {
-    workers_.push_back(std::make_unique<worker>(shared));
-    return;
-  }
-  for (std::size_t i = 0; i < count; ++i) {
+check_threads::check_threads(net::io_context& control, std::size_t count) {
+  workers_.push_back(std::make_unique<worker>(&control));
+  for (std::size_t i = 1; i < count; ++i) {
     workers_.push_back(std::make_unique<worker>(nullptr));
     auto& w = *workers_.back();
     w.thread = std::thread([&w] { run_measured(w.io); });
@@ -59,13 +64,21 @@ check_threads::check_threads(net::io_context* shared, std::size_t count) {
 
 check_threads::~check_threads() { stop(); }
 
-void check_threads::run(const check_spec& check, clock::time_point run_start, double timeout_scale,
-                        const std::atomic<bool>& cancelled, std::function<void(std::optional<check_result>)> done) {
-  auto& w = *workers_[next_++ % workers_.size()];
-  net::co_spawn(w.io, run_on(w, check, run_start, timeout_scale, cancelled),
-                [done = std::move(done)](std::exception_ptr e, check_result r) {
-                  done(e ? std::nullopt : std::optional<check_result>(std::move(r)));
-                });
+void check_threads::run(std::vector<check_job> jobs, clock::time_point run_start, double timeout_scale,
+                        const std::atomic<bool>& cancelled) {
+  std::vector<std::vector<check_job>> shares(workers_.size());
+  for (auto& job : jobs) shares[next_++ % workers_.size()].push_back(std::move(job));
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    if (shares[i].empty()) continue;
+    auto& w = *workers_[i];
+    if (!w.own) { // the control thread's own loop: no hand-over
+      for (auto& job : shares[i]) start_on(w, std::move(job), run_start, timeout_scale, cancelled);
+      continue;
+    }
+    net::post(w.io, [&w, share = std::move(shares[i]), run_start, timeout_scale, &cancelled]() mutable {
+      for (auto& job : share) start_on(w, std::move(job), run_start, timeout_scale, cancelled);
+    });
+  }
 }
 
 void check_threads::cancel_all() {

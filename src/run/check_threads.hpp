@@ -20,24 +20,36 @@ namespace edgeprobe {
 
 namespace net = boost::asio;
 
+// A check to start and what to call with its result (or nullopt if the runner
+// itself failed: a probe's fault is a result). `done` is called on the
+// thread the check ran on.
+struct check_job {
+  const check_spec* check = nullptr;
+  std::function<void(std::optional<check_result>)> done;
+};
+
 class check_threads {
 public:
-  // `shared` set: one worker on that io_context, run by the caller through
-  // run_here(). Null: `count` threads, each with an io_context of its own.
-  check_threads(net::io_context* shared, std::size_t count);
+  // `count` workers: the first runs on `control`, the caller's loop (run_here()),
+  // which is also where the run is scheduled; each of the others on a thread
+  // and io_context of its own. One thread in all is then a single io_context
+  // program, and N threads are N, not N plus a scheduler's.
+  check_threads(net::io_context& control, std::size_t count);
   ~check_threads();
   check_threads(const check_threads&) = delete;
   check_threads& operator=(const check_threads&) = delete;
 
-  // Starts `check` on the next thread. `done` is called on that thread with the
-  // result, or nullopt if the runner itself failed (a probe's fault is a result).
-  void run(const check_spec& check, clock::time_point run_start, double timeout_scale,
-           const std::atomic<bool>& cancelled, std::function<void(std::optional<check_result>)> done);
+  // Starts `jobs`, round-robin over the workers; called on the control thread.
+  // Each other thread is handed its share in one post: a wake-up per batch,
+  // not per check.
+  void run(std::vector<check_job> jobs, clock::time_point run_start, double timeout_scale,
+           const std::atomic<bool>& cancelled);
 
   // Ends every running check's current attempt now (Ctrl-C); callable from any thread.
   void cancel_all();
 
-  // Shared mode: runs the shared io_context on the calling thread until it stops.
+  // Runs the control loop (and the first worker's checks) on the calling
+  // thread until it stops.
   void run_here();
 
   // Stops the threads and waits for them.

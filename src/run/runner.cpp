@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -58,8 +59,8 @@ private:
 };
 
 // Schedules a suite's checks: `needs` order, the concurrency limit, pacing and
-// cancellation. All of its state lives on the control thread (one io_context),
-// so it needs no locks; checks run on the worker threads and report back here.
+// cancellation. Its state lives on the control thread (one io_context), so it
+// needs no locks but the inbox, where checks on other threads leave results.
 class scheduler {
 public:
   scheduler(net::io_context& control, check_threads& workers, const suite& s, const run_options& options)
@@ -139,12 +140,18 @@ private:
 
   void launch_ready() {
     const std::size_t limit = std::max<std::size_t>(1, options_.concurrency);
+    std::vector<check_job> jobs;
     while (!ready_.empty() && in_flight_ < limit) {
-      if (!pacer_.take()) return pace();
+      if (!pacer_.take()) {
+        pace();
+        break;
+      }
       const std::size_t i = ready_.front();
       ready_.pop_front();
-      launch(i);
+      ++in_flight_;
+      jobs.push_back({&suite_.checks[i], [this, i](std::optional<check_result> r) { deliver(i, std::move(r)); }});
     }
+    if (!jobs.empty()) workers_.run(std::move(jobs), start_, options_.timeout_scale, cancelled_);
   }
 
   void pace() {
@@ -157,16 +164,30 @@ private:
     });
   }
 
-  void launch(std::size_t i) {
-    ++in_flight_;
-    workers_.run(suite_.checks[i], start_, options_.timeout_scale, cancelled_,
-                 [this, i](std::optional<check_result> r) {
-                   net::post(control_, [this, i, r = std::move(r)]() mutable {
-                     --in_flight_;
-                     finish(i, r ? std::move(*r) : internal_failure(i));
-                     launch_ready();
-                   });
-                 });
+  // A check's result, from whichever thread ran it. Results queue in the
+  // inbox; only the first of a batch wakes the control loop, which then takes
+  // them all (at concurrency 256 they arrive faster than one wake-up each).
+  void deliver(std::size_t i, std::optional<check_result> r) {
+    bool first = false;
+    {
+      std::lock_guard lock(inbox_mutex_);
+      first = inbox_.empty();
+      inbox_.emplace_back(i, std::move(r));
+    }
+    if (first) net::post(control_, [this] { take_inbox(); });
+  }
+
+  void take_inbox() {
+    std::vector<std::pair<std::size_t, std::optional<check_result>>> arrived;
+    {
+      std::lock_guard lock(inbox_mutex_);
+      arrived.swap(inbox_);
+    }
+    for (auto& [i, r] : arrived) {
+      --in_flight_;
+      finish(i, r ? std::move(*r) : internal_failure(i));
+    }
+    launch_ready();
   }
 
   void finish(std::size_t i, check_result r) {
@@ -234,6 +255,8 @@ private:
   std::vector<slot> slots_;
   std::map<std::string, std::size_t> index_;
   std::deque<std::size_t> ready_;
+  std::mutex inbox_mutex_;
+  std::vector<std::pair<std::size_t, std::optional<check_result>>> inbox_;
   std::size_t in_flight_ = 0;
   std::size_t finished_ = 0;
   std::atomic<bool> cancelled_ = false;
@@ -257,17 +280,12 @@ run_result run_suite(const suite& s, const run_options& options) {
   ::malloc_trim(0);
   const std::size_t threads = thread_count(options, s.checks.size());
   net::io_context control(1);
-  // One thread: the checks share the control thread's loop, as a single
-  // io_context program would. More: each worker runs its own loop.
-  check_threads workers(threads == 1 ? &control : nullptr, threads);
+  check_threads workers(control, threads);
   std::optional<run_result> out;
   {
     scheduler work(control, workers, s, options);
     work.start();
-    if (threads == 1)
-      workers.run_here();
-    else
-      control.run();
+    workers.run_here();
     out = work.take();
   }
   workers.stop();
