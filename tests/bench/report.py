@@ -178,6 +178,10 @@ def table(results_path):
             print(f"target CPU/check ≤ 2× floor: {ratio:.2f}× → {'MET' if ratio <= 2 else 'NOT MET'}")
             print(f"target wall ≤ 1.5× floor: {wall:.2f}× → {'MET' if wall <= 1.5 else 'NOT MET'}")
             print(f"target peak RSS ≤ 64 MB: {ep['rss']:.1f} MB → {'MET' if ep['rss'] <= 64 else 'NOT MET'}")
+            evidence = agg.get("epoll floor + evidence (C)")
+            if evidence:  # context, not a target: what the same system calls cost without edgeprobe
+                print(f"against the floor with the same evidence: CPU {ep['cpu_us'] / evidence['cpu_us']:.2f}×, "
+                      f"wall {ep['wall'] / evidence['wall']:.2f}×")
         print()
 
     for r in by.get("accuracy", []):

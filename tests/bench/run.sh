@@ -208,6 +208,11 @@ for rep in $(seq "$REPEAT"); do
     "$WORK/epoll_floor" "$ADDR" 80 "$CHECKS" "$CONCURRENCY"
 
   next_addr
+  timed tcp "epoll floor + evidence (C)" "$CHECKS" "grep -o 'ok=[0-9]*' \$WORK/out.txt | cut -d= -f2" \
+    "the floor plus the calls behind edgeprobe's evidence: IP_RECVERR, TCP_INFO, getsockname, the drain" \
+    "$WORK/epoll_floor" "$ADDR" 80 "$CHECKS" "$CONCURRENCY" evidence
+
+  next_addr
   python3 "$HERE/report.py" suite "$WORK/tcp.json" tcp "$ADDR:80" "$CHECKS" 5s
   timed tcp "edgeprobe run" "$CHECKS" "python3 $HERE/report.py count \$WORK/out.txt | cut -d' ' -f1" \
     "includes loading the suite and writing the JSON report" \
