@@ -28,9 +28,25 @@ constexpr bool istarts_with_ascii(std::string_view text, std::string_view prefix
 
 // Where `needle` first occurs in `text` at or after `from`, ASCII case
 // ignored; npos when it does not.
+// (Bodies of up to a MiB are searched for markers such as "<!DOCTYPE", so
+// the first byte is looked for before the rest is compared: with memchr when
+// it has no case.)
 constexpr std::size_t ifind_ascii(std::string_view text, std::string_view needle, std::size_t from = 0) {
-  for (std::size_t i = from; i <= text.size() && needle.size() <= text.size() - i; ++i)
-    if (iequals_ascii(text.substr(i, needle.size()), needle)) return i;
+  if (from > text.size() || needle.size() > text.size() - from) return std::string_view::npos;
+  if (needle.empty()) return from;
+  const char first = ascii_lower(needle.front());
+  const bool caseless = first == ascii_upper(first);
+  const std::string_view rest = needle.substr(1);
+  const std::size_t last = text.size() - needle.size();
+  for (std::size_t i = from; i <= last; ++i) {
+    if (caseless) {
+      i = text.find(first, i);
+      if (i == std::string_view::npos || i > last) return std::string_view::npos;
+    } else if (ascii_lower(text[i]) != first) {
+      continue;
+    }
+    if (iequals_ascii(text.substr(i + 1, rest.size()), rest)) return i;
+  }
   return std::string_view::npos;
 }
 

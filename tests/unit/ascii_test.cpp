@@ -74,6 +74,14 @@ TEST_CASE("istarts_with_ascii, ifind_ascii, icontains_ascii") {
   CHECK(icontains_ascii("anything", "")); // as Boost's icontains, which it replaced
   CHECK_FALSE(icontains_ascii("Contoso", "Fabrikam"));
   static_assert(ifind_ascii("abcABC", "CA") == 2);
+  // The first byte's case, a first byte that matches where the rest does not,
+  // an empty needle at and past the end.
+  static_assert(ifind_ascii("xAbC", "abc") == 1);
+  static_assert(ifind_ascii("aaab", "AAB") == 1);
+  static_assert(ifind_ascii("<!doc <!DOCTYPE x>", "<!doctype") == 6);
+  static_assert(ifind_ascii("abc", "", 3) == 3);
+  static_assert(ifind_ascii("abc", "", 4) == std::string_view::npos);
+  static_assert(ifind_ascii("", "") == 0);
 }
 
 TEST_CASE("trim_ows and trim_ascii_space") {
