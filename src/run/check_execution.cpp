@@ -4,7 +4,6 @@
 #include "core/probe.hpp"
 #include "run/address_verdict.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
