@@ -104,24 +104,11 @@ private:
                problem.suggestion);
   }
 
-  // `check`'s problems with `value`, `copy` the value as it normalised it.
-  // Messages quote the value as written, which means parsing the file again
-  // (load_context::raw_at): done only once there is a message to write.
-  template <class Check>
-  std::vector<option_problem> problems_of(const nlohmann::json& value, nlohmann::json& copy, std::size_t file,
-                                          const std::string& pointer, Check check) {
-    copy = value;
-    auto problems = check(copy, value);
-    if (problems.empty()) return problems;
-    copy = value;
-    return check(copy, ctx_.raw_at(file, pointer));
-  }
-
   // A common key, from the check itself or from `defaults` (then file/pointer say where).
   void take_common(const std::string& key, const nlohmann::json& value, std::size_t file, const std::string& pointer) {
     if (ctx_.files[file].expansion_failed(pointer)) return;
     nlohmann::json copy;
-    auto problems = problems_of(value, copy, file, pointer, [&](nlohmann::json& v, const nlohmann::json& raw) {
+    auto problems = ctx_.problems_quoting_raw(file, pointer, value, copy, [&](nlohmann::json& v, const nlohmann::json& raw) {
       return check_common_key(key, v, raw);
     });
     for (auto& p : problems) ctx_.error(file, pointer + p.pointer, p.message, p.suggestion);
@@ -146,9 +133,9 @@ private:
   // value as the check normalised it, and whether it passed.
   std::pair<nlohmann::json, bool> checked(const option_spec& spec, const std::string& key, const nlohmann::json& value,
                                           std::size_t file, const std::string& pointer) {
-    const bool hide = key == "password" || ctx_.holds_secret(value);
+    const bool hide = ctx_.hides(key, value);
     nlohmann::json copy;
-    const auto problems = problems_of(value, copy, file, pointer, [&](nlohmann::json& v, const nlohmann::json& raw) {
+    const auto problems = ctx_.problems_quoting_raw(file, pointer, value, copy, [&](nlohmann::json& v, const nlohmann::json& raw) {
       return check_option(spec, v, raw, hide);
     });
     for (const auto& p : problems) ctx_.error(file, pointer + p.pointer, p.message, p.suggestion);

@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace edgeprobe {
@@ -61,6 +62,25 @@ public:
   // errors then quote neither the value nor what is derived from it: a "did
   // you mean" names the valid spelling nearest to the secret.
   bool holds_secret(const nlohmann::json& value) const;
+  // Whether messages about option `key` with `value` must not quote the value:
+  // a password, or anything that holds a secret.
+  bool hides(std::string_view key, const nlohmann::json& value) const {
+    return key == "password" || holds_secret(value);
+  }
+
+  // `check(copy, raw)`'s problems with `value`, leaving `copy` as the check
+  // normalised it. The value as written (raw_at: a second parse of the file)
+  // is only needed to quote it in a message, so it is fetched only once there
+  // is one; until then the expanded value stands in for it.
+  template <class Check>
+  auto problems_quoting_raw(std::size_t file, const std::string& pointer, const nlohmann::json& value,
+                            nlohmann::json& copy, Check check) const {
+    copy = value;
+    auto problems = check(copy, value);
+    if (problems.empty()) return problems;
+    copy = value;
+    return check(copy, raw_at(file, pointer));
+  }
 
   const load_options& options;
   const registry& probes;

@@ -53,12 +53,10 @@ private:
       if (!common->in_defaults)
         return ctx_.error(file, pointer, "cannot be a default", "set " + in_quotes(key) + " in each check", true);
       if (ctx_.files[file].expansion_failed(pointer)) return;
-      nlohmann::json copy = value;
-      auto problems = check_common_key(key, copy, value);
-      if (!problems.empty()) { // quoted as written: raw_at parses the file again, so only now
-        copy = value;
-        problems = check_common_key(key, copy, ctx_.raw_at(file, pointer));
-      }
+      nlohmann::json copy;
+      auto problems = ctx_.problems_quoting_raw(file, pointer, value, copy, [&](nlohmann::json& v, const nlohmann::json& raw) {
+        return check_common_key(key, v, raw);
+      });
       report(file, pointer, problems);
       if (problems.empty()) out_.options[key] = {value, file, pointer};
       return;
@@ -82,11 +80,6 @@ private:
     }
   }
 
-  // Messages about a password, or a value holding a secret, do not quote it.
-  bool hidden(const option_spec& spec, const nlohmann::json& value) const {
-    return spec.key == "password" || ctx_.holds_secret(value);
-  }
-
   // Valid when any probe that knows the key accepts it; the checks that use it
   // check it again against their own probe.
   bool accept(std::size_t file, const std::string& pointer, const nlohmann::json& value,
@@ -95,13 +88,13 @@ private:
     const option_spec* first_spec = nullptr;
     for (const option_spec* spec : specs) {
       nlohmann::json copy = value;
-      auto problems = check_option(*spec, copy, value, hidden(*spec, value));
+      auto problems = check_option(*spec, copy, value, ctx_.hides(spec->key, value));
       if (problems.empty()) return true;
       if (!first_spec) first_spec = spec;
     }
     // Quoted as written: raw_at parses the file again, so only now.
     nlohmann::json copy = value;
-    report(file, pointer, check_option(*first_spec, copy, ctx_.raw_at(file, pointer), hidden(*first_spec, value)));
+    report(file, pointer, check_option(*first_spec, copy, ctx_.raw_at(file, pointer), ctx_.hides(first_spec->key, value)));
     return false;
   }
 

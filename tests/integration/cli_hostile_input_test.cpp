@@ -63,8 +63,7 @@ TEST_CASE("cli: serve: SIGHUP with a config 100,000 levels deep is refused and t
   test::open_loopback_port open;
   test::temp_dir dir;
   dir.write("edge.json", test::pass_and_fail_suite("edge", open.port()));
-  const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0", "suites": [
-    {"file": "edge.json", "interval": "1h"}]})");
+  const auto config = dir.write("serve.json", test::serve_config("edge.json"));
   test::serve_process serve(config);
   dir.write("serve.json", "{\"listen\": \"127.0.0.1:0\", \"suites\": " + deep_objects(100000) + "}");
   serve.process().signal(SIGHUP);

@@ -86,8 +86,7 @@ TEST_CASE("serve: /metrics has success 1 for a passing and 0 for a failing check
   test::open_loopback_port open;
   test::temp_dir dir;
   dir.write("edge.json", test::pass_and_fail_suite("edge", open.port()));
-  const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0", "suites": [
-    {"file": "edge.json", "interval": "1h"}]})");
+  const auto config = dir.write("serve.json", test::serve_config("edge.json"));
   test::serve_process serve(config);
 
   const auto metrics = wait_for(serve.url() + "/metrics", "edgeprobe_check_success");
@@ -123,8 +122,7 @@ TEST_CASE("serve: no request makes it connect to an address that is not in its c
   loopback_listener bystander; // nothing may connect to it: no configured check names it
   test::temp_dir dir;
   dir.write("edge.json", test::pass_and_fail_suite("edge", test::free_loopback_port()));
-  const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0", "suites": [
-    {"file": "edge.json", "interval": "1h"}]})");
+  const auto config = dir.write("serve.json", test::serve_config("edge.json"));
   test::serve_process serve(config);
   const std::string there = "127.0.0.1:" + std::to_string(bystander.port());
   for (const std::string& path :
@@ -195,8 +193,7 @@ TEST_CASE("serve: SIGHUP with a bad config keeps the old one and says why, a goo
   test::temp_dir dir;
   dir.write("edge.json", test::pass_and_fail_suite("edge", open.port()));
   dir.write("more.json", test::pass_and_fail_suite("more", open.port()));
-  const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0", "suites": [
-    {"file": "edge.json", "interval": "1h"}]})");
+  const auto config = dir.write("serve.json", test::serve_config("edge.json"));
   test::serve_process serve(config);
   wait_for(serve.url() + "/metrics", "edgeprobe_serve_runs_total{suite=\"edge\"} 1");
 

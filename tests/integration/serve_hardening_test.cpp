@@ -137,8 +137,7 @@ TEST_CASE("serve: a request head that trickles in is cut at limits.request_head_
   test::open_loopback_port open;
   test::temp_dir dir;
   dir.write("edge.json", test::pass_and_fail_suite("edge", open.port()));
-  const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0",
-    "limits": {"request_head_timeout": "1s"}, "suites": [{"file": "edge.json", "interval": "1h"}]})");
+  const auto config = dir.write("serve.json", test::serve_config("edge.json", "1h", R"("limits": {"request_head_timeout": "1s"}, )"));
   test::serve_process serve(config);
   const int fd = test::connect_from("127.0.0.1", serve.port());
   REQUIRE(fd >= 0);
@@ -209,8 +208,7 @@ TEST_CASE("serve: a reload stuck on a FIFO fails at reload_timeout, /metrics kee
   test::open_loopback_port open;
   test::temp_dir dir;
   const auto suite = dir.write("edge.json", test::pass_and_fail_suite("edge", open.port()));
-  const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0", "reload_timeout": "1s",
-    "suites": [{"file": "edge.json", "interval": "1h"}]})");
+  const auto config = dir.write("serve.json", test::serve_config("edge.json", "1h", R"("reload_timeout": "1s", )"));
   test::serve_process serve(config);
   wait_for_metrics(serve, "edgeprobe_serve_runs_total{suite=\"edge\"} 1");
   // Opening a FIFO for reading blocks until someone opens it for writing: no

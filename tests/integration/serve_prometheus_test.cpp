@@ -160,8 +160,7 @@ TEST_CASE("serve's status page in headless Chromium: renders both checks, refres
   test::open_loopback_port open;
   test::temp_dir dir;
   dir.write("edge.json", test::pass_and_fail_suite("edge", open.port()));
-  const auto config = dir.write("serve.json", R"({"listen": "127.0.0.1:0",
-    "suites": [{"file": "edge.json", "interval": "1h"}]})");
+  const auto config = dir.write("serve.json", test::serve_config("edge.json"));
   test::serve_process serve(config);
   test::http_reply page;
   for (int i = 0; i < 100 && page.body.find("closed port") == std::string::npos; ++i) {

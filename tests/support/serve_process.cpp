@@ -53,6 +53,11 @@ std::string pass_and_fail_suite(const std::string& name, std::uint16_t open_port
     {"name": "closed port", "probe": "tcp", "target": "127.0.0.1:)" + std::to_string(refusing_loopback_port()) + R"("}]})";
 }
 
+std::string serve_config(const std::string& file, const std::string& interval, const std::string& extra) {
+  return R"({"listen": "127.0.0.1:0", )" + extra + R"("suites": [{"file": ")" + file + R"(", "interval": ")" + interval +
+         R"("}]})";
+}
+
 double metric_value(const std::string& metrics, const std::string& series) {
   std::smatch m;
   if (!std::regex_search(metrics, m, std::regex("\n" + series + " ([0-9.e+]+)\n"))) return -1;

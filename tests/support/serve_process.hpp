@@ -61,6 +61,11 @@ std::uint16_t refusing_loopback_port();
 // port" against a free loopback port (fails with tcp.refused).
 std::string pass_and_fail_suite(const std::string& name, std::uint16_t open_port);
 
+// serve's config for one suite `file` run every `interval`, listening on a
+// loopback port the kernel picks; `extra` is more top-level members, each
+// followed by a comma (`"reload_timeout": "1s", `).
+std::string serve_config(const std::string& file, const std::string& interval = "1h", const std::string& extra = "");
+
 // The value of the sample written exactly `series` (a regex: braces escaped)
 // in /metrics text; -1 when absent.
 double metric_value(const std::string& metrics, const std::string& series);
