@@ -1,5 +1,6 @@
 // edgeprobe run SUITE...
 #include "cli/commands.hpp"
+#include "cli/one_shot_memory.hpp"
 #include "cli/output.hpp"
 #include "cli/suite_input.hpp"
 #include "core/check_selection.hpp"
@@ -26,6 +27,7 @@ struct run_args {
 
 int run(const run_args& args) {
   if (!output_flags_valid(args.output)) return invalid_input(args.output, "invalid output flags");
+  keep_freed_memory_until_exit();
   auto vars = parse_vars(args.vars);
   if (!vars) return invalid_input(args.output, "invalid --var");
   load_options load{.probes = builtin_probes()};

@@ -1,7 +1,7 @@
 // The one clock every deadline and phase is measured on.
 #pragma once
+#include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <string>
 
 namespace edgeprobe {
@@ -14,10 +14,13 @@ inline double to_ms(clock::duration d) {
 }
 
 // For messages: "0.42 ms", "3.10 ms", "2017 ms" (two decimals below 10 ms).
+// to_chars, not printf: this is in every check's message, and printf's
+// floating point is a microsecond a call.
 inline std::string ms_text(double ms) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, ms < 10 ? "%.2f ms" : "%.0f ms", ms);
-  return buffer;
+  char buffer[48];
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, ms, std::chars_format::fixed, ms < 10 ? 2 : 0);
+  if (error != std::errc()) return "over 10^40 ms"; // no clock gets there
+  return std::string(buffer, end) + " ms";
 }
 inline std::string ms_text(clock::duration d) { return ms_text(to_ms(d)); }
 
