@@ -184,7 +184,7 @@ net::awaitable<check_result> check_execution::run() {
     phase_log phases(clock::now());
     const auto deadline = phases.origin() + timeout;
     guard.expires_at(deadline + grace);
-    auto finished = co_await until(guard, run_attempt(check, resolvers, phases, deadline));
+    auto finished = co_await until(guard, spawned_with, run_attempt(check, resolvers, phases, deadline));
     attempt a;
     if (finished) {
       a = std::move(*finished);

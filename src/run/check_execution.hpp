@@ -7,6 +7,7 @@
 #include "run/resolver_pool.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
@@ -21,6 +22,8 @@ struct check_execution {
   // The runner's handle on this check: each attempt arms it for its deadline plus
   // a grace period; on Ctrl-C the runner sets `cancelled` and expires it at once.
   net::steady_timer& guard;
+  // The signal run() was spawned with: the guard emits it to cancel an attempt.
+  net::cancellation_signal& spawned_with;
   const std::atomic<bool>& cancelled;
 
   // Never throws: a fault inside a probe becomes an `error` result.

@@ -4,6 +4,8 @@
 #include "run/measured_loop.hpp"
 #include "run/resolver_pool.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -31,7 +33,8 @@ struct check_threads::worker {
 namespace {
 
 net::awaitable<check_result> run_on(check_threads::worker& w, const check_spec& check, clock::time_point run_start,
-                                    double timeout_scale, const std::atomic<bool>& cancelled) {
+                                    double timeout_scale, net::cancellation_signal& spawned_with,
+                                    const std::atomic<bool>& cancelled) {
   net::steady_timer guard(w.io);
   w.guards.insert(&guard);
   struct forget {
@@ -39,16 +42,21 @@ net::awaitable<check_result> run_on(check_threads::worker& w, const check_spec& 
     net::steady_timer* guard;
     ~forget() { w.guards.erase(guard); }
   } on_exit{w, &guard};
-  check_execution execution{check, w.resolvers, run_start, timeout_scale, guard, cancelled};
+  check_execution execution{check, w.resolvers, run_start, timeout_scale, guard, spawned_with, cancelled};
   co_return co_await execution.run();
 }
 
 void start_on(check_threads::worker& w, check_job job, clock::time_point run_start, double timeout_scale,
               const std::atomic<bool>& cancelled) {
-  net::co_spawn(w.io, run_on(w, *job.check, run_start, timeout_scale, cancelled),
-                [done = std::move(job.done)](std::exception_ptr e, check_result r) {
+  // The check's coroutine is spawned with a cancellation slot of its own, which
+  // its guard emits on (check_execution); the handler keeps the signal alive.
+  auto stop = std::make_unique<net::cancellation_signal>();
+  auto& signal = *stop;
+  net::co_spawn(w.io, run_on(w, *job.check, run_start, timeout_scale, signal, cancelled),
+                net::bind_cancellation_slot(signal.slot(), [done = std::move(job.done), stop = std::move(stop)](
+                                                               std::exception_ptr e, check_result r) {
                   done(e ? std::nullopt : std::optional<check_result>(std::move(r)));
-                });
+                }));
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -106,6 +107,76 @@ TEST_CASE("until: moving the guard timer's expiry (the runner's interrupt) cance
     auto got = co_await until(guard, slow_exchange(long_wait, seen));
     CHECK_FALSE(got.has_value());
     CHECK(seen == net::error::operation_aborted);
+  });
+}
+
+// As the runner spawns a check: with a cancellation slot of its own, whose
+// signal the body's guard emits on.
+template <class Body> void run_check_coroutine(Body body) {
+  net::io_context io;
+  net::cancellation_signal spawned_with;
+  bool finished = false;
+  net::co_spawn(io, [&]() -> net::awaitable<void> {
+    co_await body(spawned_with);
+    finished = true;
+  }, net::bind_cancellation_slot(spawned_with.slot(), net::detached));
+  io.run_for(10s);
+  REQUIRE(finished);
+}
+
+TEST_CASE("until with the spawn's signal (the check's guard): the operation is cancelled and the coroutine goes on") {
+  run_check_coroutine([](net::cancellation_signal& spawned_with) -> net::awaitable<void> {
+    auto executor = co_await net::this_coro::executor;
+    net::steady_timer guard(executor, 10ms);
+    boost::system::error_code seen;
+    auto got = co_await until(guard, spawned_with, slow_exchange(long_wait, seen));
+    CHECK_FALSE(got.has_value());
+    CHECK(seen == net::error::operation_aborted);
+    // The next attempt: without the reset, this wait would throw operation_aborted at once.
+    guard.expires_after(long_wait);
+    boost::system::error_code again;
+    auto second = co_await until(guard, spawned_with, slow_exchange(1ms, again));
+    REQUIRE(second.has_value());
+    CHECK(*second == 7);
+    CHECK_FALSE(again);
+  });
+}
+
+TEST_CASE("until with the spawn's signal: an operation that throws when cancelled, and the runner's interrupt") {
+  run_check_coroutine([](net::cancellation_signal& spawned_with) -> net::awaitable<void> {
+    auto executor = co_await net::this_coro::executor;
+    net::steady_timer guard(executor, long_wait);
+    net::steady_timer interrupt(executor, 10ms);
+    interrupt.async_wait([&](boost::system::error_code) { guard.expires_at(clock::time_point::min()); });
+    auto throwing_wait = []() -> net::awaitable<int> {
+      net::steady_timer t(co_await net::this_coro::executor, long_wait);
+      co_await t.async_wait(net::use_awaitable); // throws operation_aborted when cancelled
+      co_return 1;
+    };
+    auto got = co_await until(guard, spawned_with, throwing_wait());
+    CHECK_FALSE(got.has_value());
+  });
+}
+
+TEST_CASE("until with the spawn's signal: in time, the value; an exception of the coroutine's own reaches the caller") {
+  run_check_coroutine([](net::cancellation_signal& spawned_with) -> net::awaitable<void> {
+    net::steady_timer guard(co_await net::this_coro::executor, long_wait);
+    boost::system::error_code seen;
+    auto got = co_await until(guard, spawned_with, slow_exchange(1ms, seen));
+    REQUIRE(got.has_value());
+    CHECK(*got == 7);
+    CHECK_FALSE(seen);
+    auto throwing = []() -> net::awaitable<int> {
+      throw std::runtime_error("probe bug");
+      co_return 0;
+    };
+    std::string caught;
+    try {
+      co_await until(guard, spawned_with, throwing());
+    } catch (const std::runtime_error& e) {
+      caught = e.what();
+    }
+    CHECK(caught == "probe bug");
   });
 }
 
