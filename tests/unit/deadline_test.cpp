@@ -158,7 +158,7 @@ TEST_CASE("until with the spawn's signal: an operation that throws when cancelle
   });
 }
 
-TEST_CASE("until with the spawn's signal: in time, the value; an exception of the coroutine's own reaches the caller") {
+TEST_CASE("until with the spawn's signal: in time the value, and an exception of the coroutine's own reaches the caller") {
   run_check_coroutine([](net::cancellation_signal& spawned_with) -> net::awaitable<void> {
     net::steady_timer guard(co_await net::this_coro::executor, long_wait);
     boost::system::error_code seen;
