@@ -1,6 +1,5 @@
 // The one clock every deadline and phase is measured on.
 #pragma once
-#include <charconv>
 #include <chrono>
 #include <string>
 
@@ -14,14 +13,7 @@ inline double to_ms(clock::duration d) {
 }
 
 // For messages: "0.42 ms", "3.10 ms", "2017 ms" (two decimals below 10 ms).
-// to_chars, not printf: this is in every check's message, and printf's
-// floating point is a microsecond a call.
-inline std::string ms_text(double ms) {
-  char buffer[48];
-  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, ms, std::chars_format::fixed, ms < 10 ? 2 : 0);
-  if (error != std::errc()) return "over 10^40 ms"; // no clock gets there
-  return std::string(buffer, end) + " ms";
-}
-inline std::string ms_text(clock::duration d) { return ms_text(to_ms(d)); }
+std::string ms_text(double ms);
+std::string ms_text(clock::duration d);
 
 } // namespace edgeprobe
