@@ -42,13 +42,14 @@ struct race {
 
 // Starts waiting on `timer`. Its completion, whether the expiry passed or
 // someone moved the expiry (the runner's interrupt does), cancels the
-// operation unless it has already finished.
-inline std::shared_ptr<race> arm(net::steady_timer& timer) {
+// operation unless it has already finished: through the race's own signal,
+// or through `target` (which must outlive the wait until it is settled).
+inline std::shared_ptr<race> arm(net::steady_timer& timer, net::cancellation_signal* target = nullptr) {
   auto state = std::make_shared<race>();
-  timer.async_wait([state](boost::system::error_code) {
+  timer.async_wait([state, target](boost::system::error_code) {
     if (state->settled) return;
     state->fired = true;
-    state->stop.emit(net::cancellation_type::all);
+    (target ? *target : state->stop).emit(net::cancellation_type::all);
   });
   return state;
 }
@@ -139,13 +140,7 @@ net::awaitable<until_result<T>> until(net::steady_timer& timer, net::awaitable<T
 template <class T>
 net::awaitable<std::optional<T>> until(net::steady_timer& timer, net::cancellation_signal& spawned_with,
                                        net::awaitable<T> op) {
-  auto state = std::make_shared<deadline_detail::race>();
-  // `spawned_with` outlives the wait; once settled, the handler no longer touches it.
-  timer.async_wait([state, &spawned_with](boost::system::error_code) {
-    if (state->settled) return;
-    state->fired = true;
-    spawned_with.emit(net::cancellation_type::all);
-  });
+  auto state = deadline_detail::arm(timer, &spawned_with);
   std::optional<T> result;
   std::exception_ptr failure;
   try {
