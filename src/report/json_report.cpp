@@ -3,10 +3,14 @@
 #include "core/version.hpp"
 #include "report/json_stream.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <future>
+#include <span>
 #include <sstream>
+#include <thread>
 
 namespace edgeprobe {
 
@@ -79,6 +83,38 @@ void write_check(json_stream& s, const check_result& c) {
   s.close_object();
 }
 
+// Results are rendered a block per core at a time and written in order: the
+// document is byte for byte the one a single stream writes (json_stream's
+// pieces), in about half the time on two cores, and the report is the serial
+// tail of a run. A block of 256 checks is about half a megabyte, so the blocks
+// in flight add little to the peak memory.
+constexpr std::size_t block_size = 256;
+
+std::string render_block(std::span<const check_result> checks, bool continues) {
+  std::ostringstream text;
+  {
+    json_stream s(text, 2, continues); // inside the document and its results
+    for (const auto& c : checks) {
+      s.element();
+      write_check(s, c);
+    }
+  }
+  return std::move(text).str();
+}
+
+void write_results(json_stream& s, std::span<const check_result> results) {
+  const std::size_t lanes = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const auto block = [&](std::size_t from) { return results.subspan(from, std::min(block_size, results.size() - from)); };
+  for (std::size_t at = 0; at < results.size(); at += lanes * block_size) {
+    std::vector<std::future<std::string>> helpers;
+    for (std::size_t from = at + block_size; from < std::min(results.size(), at + lanes * block_size);
+         from += block_size)
+      helpers.push_back(std::async(std::launch::async, render_block, block(from), true));
+    s.splice(render_block(block(at), at > 0));
+    for (auto& h : helpers) s.splice(h.get());
+  }
+}
+
 void write_document(json_stream& s, const run_result& run) {
   const auto summary = run.summary();
   s.open_object();
@@ -95,10 +131,7 @@ void write_document(json_stream& s, const run_result& run) {
                                              {"skip", summary.skip}});
   s.key("results");
   s.open_array();
-  for (const auto& c : run.results) {
-    s.element();
-    write_check(s, c);
-  }
+  write_results(s, run.results);
   s.close_array();
   s.close_object();
   s.flush();

@@ -23,6 +23,13 @@ void json_stream::flush() {
   buffer_.clear();
 }
 
+void json_stream::splice(std::string_view piece) {
+  if (piece.empty()) return;
+  flush();
+  out_.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+  empty_.back() = false;
+}
+
 void json_stream::pad() { buffer_.append(empty_.size() * indent_step, ' '); }
 
 void json_stream::open(char bracket) {

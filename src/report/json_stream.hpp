@@ -16,6 +16,13 @@ namespace edgeprobe {
 class json_stream {
 public:
   explicit json_stream(std::ostream& out) : out_(out) {}
+  // A stream that writes a piece of another stream's document: `open`
+  // containers are open around it, and the innermost already holds an element
+  // when `continues`. The piece is byte for byte what the other stream would
+  // have written there, so pieces written apart can be spliced in order.
+  json_stream(std::ostream& out, std::size_t open, bool continues) : out_(out), empty_(open, false) {
+    if (!empty_.empty()) empty_.back() = !continues;
+  }
   ~json_stream() { flush(); }
   json_stream(const json_stream&) = delete;
   json_stream& operator=(const json_stream&) = delete;
@@ -46,6 +53,10 @@ public:
   void value(unsigned long long number);
   void value(int number) { value(static_cast<long long>(number)); }
   void null() { buffer_ += "null"; }
+
+  // Writes a piece another stream wrote for this point of the document (see
+  // the constructor above); the open container then holds elements.
+  void splice(std::string_view piece);
 
   // Hands what is buffered to the stream (also done every 64 KB and at the end).
   void flush();

@@ -178,7 +178,7 @@ net::awaitable<check_result> check_execution::run() {
 
   const auto timeout = std::chrono::duration_cast<clock::duration>(check.timeout * timeout_scale);
   std::optional<attempt> kept;
-  auto history = nlohmann::json::array();
+  nlohmann::json history; // null until an attempt is recorded: push_back makes it an array
   while (r.attempts <= check.retries && !cancelled) {
     ++r.attempts;
     phase_log phases(clock::now());
@@ -200,9 +200,12 @@ net::awaitable<check_result> check_execution::run() {
                             " deadline" + unfinished_phase(phases, now));
       a.phases = phases.take();
     }
-    history.push_back({{"status", to_string(a.outcome.state)},
-                       {"reason", code(a.outcome.why)},
-                       {"duration_ms", to_ms(clock::now() - phases.origin())}});
+    // Only a check that may retry can report its attempts: the others skip
+    // building (and freeing) a JSON object per check.
+    if (check.retries > 0)
+      history.push_back({{"status", to_string(a.outcome.state)},
+                         {"reason", code(a.outcome.why)},
+                         {"duration_ms", to_ms(clock::now() - phases.origin())}});
     const bool holds = a.outcome.state == status::pass || a.outcome.state == status::warn;
     // A later success wins; among failures the first explains best (later
     // attempts often fail only as a symptom of the first cause).

@@ -109,6 +109,58 @@ TEST_CASE("the streamed report is nlohmann's dump(2) of the document, byte for b
   CHECK(none.str().find("\"results\": []") != std::string::npos);
 }
 
+TEST_CASE("a report of many checks, written in blocks on every core, is the one document in order") {
+  // 1,000 checks are four blocks and a part: the pieces must join with the
+  // right commas and indentation, and come out in the run's order.
+  auto run = sample();
+  const auto first = run.results[0];
+  run.results.clear();
+  for (int i = 0; i < 1000; ++i) {
+    auto c = first;
+    c.name = "check " + std::to_string(i);
+    c.addresses[0].port = static_cast<std::uint16_t>(i);
+    run.results.push_back(std::move(c));
+  }
+  std::ostringstream streamed;
+  write_json_report(run, streamed, {});
+  const auto parsed = nlohmann::ordered_json::parse(streamed.str());
+  CHECK(streamed.str() == parsed.dump(2) + "\n");
+  REQUIRE(parsed["results"].size() == 1000);
+  for (int i = 0; i < 1000; ++i) {
+    CHECK(parsed["results"][i]["name"] == "check " + std::to_string(i));
+    CHECK(parsed["results"][i]["addresses"][0]["port"] == i);
+  }
+  CHECK(parsed["summary"]["fail"] == 1000);
+}
+
+TEST_CASE("a piece of a document written apart splices in byte for byte") {
+  std::ostringstream whole;
+  {
+    json_stream s(whole);
+    s.open_object();
+    s.key("list");
+    s.open_array();
+    std::ostringstream first, rest;
+    {
+      json_stream piece(first, 2, false);
+      piece.element();
+      piece.value(1LL);
+    }
+    {
+      json_stream piece(rest, 2, true);
+      piece.element();
+      piece.open_object();
+      piece.member("k", std::string("v"));
+      piece.close_object();
+    }
+    s.splice(first.str());
+    s.splice(rest.str());
+    s.close_array();
+    s.close_object();
+  }
+  CHECK(whole.str() == nlohmann::ordered_json{{"list", {1, {{"k", "v"}}}}}.dump(2));
+}
+
 TEST_CASE("the stream writes numbers and strings exactly as nlohmann does") {
   // The document's numbers are milliseconds rounded to the microsecond.
   std::vector<double> numbers = {0.0, -0.0, 1.0, 0.001, 0.0001, 1e-7, 812.4, 1e15, 1e16, 1e21, -3.5, 65535.0, 1.0 / 3};
