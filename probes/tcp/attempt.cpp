@@ -27,14 +27,16 @@ net::awaitable<tcp_attempt> run_tcp_attempt(probe_context& ctx, const tcp_config
   a.connected = r.connected();
   a.local_failure = !r.connected() && (r.failed_at != connect_report::stage::connect || r.why == reason::none ||
                                        r.why == reason::tcp_local_ports_exhausted);
-  a.details = r.details();
   judge_connect(r, cfg, a.outcome);
-  if (!r.connected()) co_return a;
+  if (!r.connected()) {
+    a.connection = std::make_shared<const connect_evidence>(r, std::nullopt);
+    co_return a;
+  }
 
   if (cfg.state == expected_state::open)
     co_await run_exchange(*r.socket, cfg, r.local, r.remote, ctx.deadline, log_phases ? &ctx.phases : nullptr,
                           a.outcome, a.details);
-  a.details["close"] = cfg.close == close_mode::rst ? "rst" : "fin";
+  a.connection = std::make_shared<const connect_evidence>(r, cfg.close == close_mode::rst ? "rst" : "fin");
   close_connection(*r.socket, cfg.close == close_mode::rst);
   co_return a;
 }

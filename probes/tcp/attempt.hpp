@@ -2,6 +2,7 @@
 // the answer against expect.state, run the exchange, close as configured.
 #pragma once
 #include "core/probe.hpp"
+#include "net/connect_evidence.hpp"
 #include "net/tcp_connect.hpp"
 #include "probes/tcp/options.hpp"
 
@@ -9,13 +10,15 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <cstdint>
+#include <memory>
 
 namespace edgeprobe {
 
 struct tcp_attempt {
   std::uint16_t source_port = 0; // 0: ephemeral
-  verdict outcome;               // details left empty; see `details`
-  nlohmann::json details = nlohmann::json::object();
+  verdict outcome;               // details left empty; see `details` and `connection`
+  nlohmann::json details = nlohmann::json::object(); // the exchange's evidence
+  std::shared_ptr<const connect_evidence> connection; // the connect's, and how it was closed
   reason connect = reason::none; // how the connect itself ended (none: connected or local failure)
   bool connected = false;
   bool local_failure = false;    // this host could not make the attempt (says nothing about the path)

@@ -37,8 +37,10 @@ nlohmann::json row(const tcp_attempt& a) {
                       {"status", to_string(a.outcome.state)},
                       {"reason", a.outcome.why == reason::none ? nlohmann::json() : nlohmann::json(code(a.outcome.why))},
                       {"message", a.outcome.message}};
+  nlohmann::json evidence = a.details;
+  if (a.connection) a.connection->add_to(evidence);
   for (const char* key : {"local_port", "connect_ms", "syns_sent", "error", "responder"})
-    if (a.details.contains(key)) r[key] = a.details[key];
+    if (evidence.contains(key)) r[key] = evidence[key];
   return r;
 }
 

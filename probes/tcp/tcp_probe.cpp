@@ -36,6 +36,7 @@ public:
                                       true);
     verdict v = std::move(a.outcome);
     v.details = std::move(a.details);
+    v.part = std::move(a.connection);
     co_return v;
   }
 };

@@ -55,12 +55,26 @@ bool output_flags_valid(const output_flags& flags) {
   return true;
 }
 
+namespace {
+
+std::string stdout_format(const output_flags& flags) {
+  return flags.format.empty() ? (isatty(STDOUT_FILENO) ? "human" : "json") : flags.format;
+}
+
+} // namespace
+
+bool writes_only_json(const output_flags& flags, const secret_set& secrets) {
+  // Redaction walks details as JSON, so with secrets the evidence is JSON too.
+  return stdout_format(flags) == "json" && flags.reports.empty() && secrets.empty();
+}
+
 int emit(run_result run, const secret_set& secrets, const output_flags& flags) {
+  if (!writes_only_json(flags, secrets)) materialize_evidence(run);
   redact(run, secrets);
   report_options options;
   options.verbose = flags.verbose;
   options.quiet = flags.quiet;
-  const std::string format = flags.format.empty() ? (isatty(STDOUT_FILENO) ? "human" : "json") : flags.format;
+  const std::string format = stdout_format(flags);
   options.color = format == "human" && colour_wanted();
   errno = 0;
   find_reporter(format)->write(run, std::cout, options);

@@ -27,6 +27,11 @@ void add_output_flags(CLI::App& command, output_flags& flags);
 // Checks the flags before anything runs; prints the problem and returns false.
 bool output_flags_valid(const output_flags& flags);
 
+// Whether emit() writes the JSON document and nothing else, with no secret to
+// redact: the run may then leave evidence parts for it to write directly
+// (run_options::compact_evidence).
+bool writes_only_json(const output_flags& flags, const secret_set& secrets);
+
 // Redacts, writes stdout's format and every --report file; returns the exit code.
 // A report that could not be written is exit_unwritten (nagios: UNKNOWN unless
 // a check failed), whatever the checks said: the results were not recorded.

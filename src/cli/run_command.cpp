@@ -46,6 +46,7 @@ int run(const run_args& args) {
   options.starts_per_ms = args.start_rate;
   options.timeout_scale = args.timeout_scale;
   options.on_result = progress_printer();
+  options.compact_evidence = writes_only_json(args.output, s->secrets);
   const int code = emit(run_suite(*s, options), s->secrets, args.output);
   keep_until_exit(std::move(*s));
   return code;

@@ -37,4 +37,20 @@ run_summary run_result::summary() const {
   return out;
 }
 
+void materialize_evidence(verdict& v) {
+  if (!v.part) return;
+  if (!v.details.is_object()) v.details = nlohmann::json::object();
+  v.part->add_to(v.details);
+  v.part.reset();
+}
+
+void materialize_evidence(check_result& r) {
+  materialize_evidence(r.outcome);
+  for (auto& a : r.addresses) materialize_evidence(a.outcome);
+}
+
+void materialize_evidence(run_result& run) {
+  for (auto& r : run.results) materialize_evidence(r);
+}
+
 } // namespace edgeprobe

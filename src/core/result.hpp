@@ -2,6 +2,7 @@
 // worst child's (Monitoring Plugins' model).
 #pragma once
 #include "core/clock.hpp"
+#include "core/evidence_part.hpp"
 #include "core/finding.hpp"
 #include "core/reasons.hpp"
 #include "core/status.hpp"
@@ -10,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +38,9 @@ struct verdict {
   std::string message;
   std::string hint;        // empty: the reason's standard hint
   nlohmann::json details = nlohmann::json::object();
+  // More of the details, kept as a probe's struct (evidence_part.hpp); empty
+  // once materialize_evidence has added it to `details`.
+  std::shared_ptr<const evidence_part> part;
   // Every warn, fail and error raised, in order, the one that became `why`
   // included: a later, worse failure must not hide what was found before it.
   // The runner moves them into details.problems (run/problems.hpp), where
@@ -70,6 +75,11 @@ struct check_result {
   std::vector<address_result> addresses;
 };
 
+// Adds every verdict's evidence part to its details, for readers that want
+// all the evidence as JSON (every reporter but the JSON document's writer).
+void materialize_evidence(verdict& v);
+void materialize_evidence(check_result& r);
+
 struct run_summary {
   int total = 0, pass = 0, warn = 0, fail = 0, error = 0, skip = 0;
 };
@@ -83,5 +93,7 @@ struct run_result {
   status overall() const;
   run_summary summary() const;
 };
+
+void materialize_evidence(run_result& run);
 
 } // namespace edgeprobe

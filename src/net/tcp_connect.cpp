@@ -1,6 +1,7 @@
 #include "net/tcp_connect.hpp"
 
 #include "core/deadline.hpp"
+#include "net/connect_evidence.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -110,26 +111,8 @@ boost::system::error_code connect_result(net::ip::tcp::socket& socket) {
 } // namespace
 
 nlohmann::json connect_report::details() const {
-  // Member by member, as in to_json(tcp_info_snapshot): once per connection.
-  nlohmann::json j;
-  j["remote"] = endpoint_text(remote);
-  j["local_address"] = local.address().to_string();
-  j["local_port"] = local.port();
-  j["connect_ms"] = connect_ms;
-  if (handshake_ms) j["handshake_ms"] = *handshake_ms;
-  j["syns_sent"] = syns_sent;
-  if (info) j["tcp_info"] = to_json(*info);
-  if (error) {
-    nlohmann::json e = {{"errno", errno_name(error)},
-                        {"text", error.message()},
-                        {"stage", failed_at == stage::open ? "open" : failed_at == stage::bind ? "bind" : "connect"}};
-    if (timed_out) {
-      e["errno"] = nullptr; // our deadline, not the kernel's verdict
-      e["text"] = "the check's deadline passed while connecting";
-    }
-    if (icmp) e["icmp"] = to_json(*icmp);
-    j["error"] = std::move(e);
-  }
+  nlohmann::json j = nlohmann::json::object();
+  connect_evidence(*this, std::nullopt).add_to(j);
   return j;
 }
 

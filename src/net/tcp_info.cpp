@@ -66,25 +66,13 @@ std::optional<tcp_info_snapshot> read_tcp_info(net::ip::tcp::socket& socket) {
 }
 
 nlohmann::json to_json(const tcp_info_snapshot& info) {
-  // Member by member: nlohmann's initializer lists copy every value twice, and
-  // this runs once per connection.
-  auto optional = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
-  nlohmann::json j;
-  j["state"] = info.state;
-  j["rtt_ms"] = info.rtt_ms;
-  j["rttvar_ms"] = info.rttvar_ms;
-  j["snd_mss"] = info.snd_mss;
-  j["rcv_mss"] = info.rcv_mss;
-  j["advmss"] = info.advmss;
-  j["path_mss"] = info.path_mss();
-  j["pmtu"] = info.pmtu;
-  j["snd_wscale"] = optional(info.snd_wscale);
-  j["rcv_wscale"] = optional(info.rcv_wscale);
-  j["sack"] = info.sack;
-  j["timestamps"] = info.timestamps;
-  j["ecn"] = info.ecn;
-  j["peer_window"] = optional(info.peer_window);
-  j["retransmits"] = info.retransmits;
+  nlohmann::json j = nlohmann::json::object();
+  tcp_info_members(info, [&](const char* key, const auto& value) {
+    if constexpr (requires { value.has_value(); })
+      j[key] = value ? nlohmann::json(*value) : nlohmann::json();
+    else
+      j[key] = value;
+  });
   return j;
 }
 

@@ -42,4 +42,25 @@ std::optional<tcp_info_snapshot> read_tcp_info(net::ip::tcp::socket& socket);
 
 nlohmann::json to_json(const tcp_info_snapshot& info);
 
+// The members of to_json's object in key order, as out(key, value): value is a
+// std::string, double, std::uint32_t, bool or std::optional of a number (null
+// when unset). to_json and the JSON report's direct writer both walk this.
+template <class Out> void tcp_info_members(const tcp_info_snapshot& info, Out&& out) {
+  out("advmss", info.advmss);
+  out("ecn", info.ecn);
+  out("path_mss", info.path_mss());
+  out("peer_window", info.peer_window);
+  out("pmtu", info.pmtu);
+  out("rcv_mss", info.rcv_mss);
+  out("rcv_wscale", info.rcv_wscale);
+  out("retransmits", info.retransmits);
+  out("rtt_ms", info.rtt_ms);
+  out("rttvar_ms", info.rttvar_ms);
+  out("sack", info.sack);
+  out("snd_mss", info.snd_mss);
+  out("snd_wscale", info.snd_wscale);
+  out("state", info.state);
+  out("timestamps", info.timestamps);
+}
+
 } // namespace edgeprobe

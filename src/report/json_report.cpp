@@ -1,7 +1,7 @@
 #include "report/json_report.hpp"
 
 #include "core/version.hpp"
-#include "report/json_stream.hpp"
+#include "core/json_stream.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -43,6 +43,29 @@ void write_phases(json_stream& s, const std::vector<phase>& phases) {
   s.close_array();
 }
 
+// The verdict's details with its evidence part written in among them, in key
+// order: the same object materialize_evidence would make, without making it.
+void write_details(json_stream& s, const verdict& v) {
+  s.key("details");
+  if (!v.part) return s.value(v.details); // sorted already: written as it is, not copied
+  static const nlohmann::json::object_t none;
+  const auto& own = v.details.is_object() ? v.details.get_ref<const nlohmann::json::object_t&>() : none;
+  auto next = own.begin();
+  s.open_object();
+  v.part->write(s, [&](std::string_view key) {
+    for (; next != own.end() && std::string_view(next->first) < key; ++next) {
+      s.any_key(next->first);
+      s.value(next->second);
+    }
+    if (next != own.end() && next->first == key) ++next; // the part's value replaces it, as in add_to
+  });
+  for (; next != own.end(); ++next) {
+    s.any_key(next->first);
+    s.value(next->second);
+  }
+  s.close_object();
+}
+
 void write_address(json_stream& s, const address_result& a) {
   s.open_object();
   s.member("address", a.address);
@@ -52,7 +75,7 @@ void write_address(json_stream& s, const address_result& a) {
   s.member("message", a.outcome.message);
   s.key("phases");
   write_phases(s, a.phases);
-  s.member("details", a.outcome.details); // sorted already: written as it is, not copied
+  write_details(s, a.outcome);
   s.close_object();
 }
 
@@ -79,7 +102,7 @@ void write_check(json_stream& s, const check_result& c) {
     write_address(s, a);
   }
   s.close_array();
-  s.member("details", c.outcome.details);
+  write_details(s, c.outcome);
   s.close_object();
 }
 

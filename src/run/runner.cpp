@@ -149,7 +149,11 @@ private:
       const std::size_t i = ready_.front();
       ready_.pop_front();
       ++in_flight_;
-      jobs.push_back({&suite_.checks[i], [this, i](std::optional<check_result> r) { deliver(i, std::move(r)); }});
+      jobs.push_back({&suite_.checks[i], [this, i](std::optional<check_result> r) {
+                        // On the check's own thread, while the control loop goes on.
+                        if (r && !options_.compact_evidence) materialize_evidence(*r);
+                        deliver(i, std::move(r));
+                      }});
     }
     if (!jobs.empty()) workers_.run(std::move(jobs), start_, options_.timeout_scale, cancelled_);
   }

@@ -18,6 +18,10 @@ struct run_options {
   std::size_t starts_per_ms = 64;    // checks started per millisecond at most; 0: unpaced
   double timeout_scale = 1.0;        // multiplies every check's timeout
   bool handle_signals = true;        // SIGINT/SIGTERM cancel in-flight checks, report still written
+  // Leave probes' evidence parts in the results (core/evidence_part.hpp) for a
+  // caller that writes only the JSON document, which writes them directly;
+  // otherwise each result's details hold all the evidence as JSON.
+  bool compact_evidence = false;
   std::function<void(const check_result&, std::size_t done, std::size_t total)> on_result;
 };
 

@@ -5,6 +5,7 @@
 #include "net/tcp_connect.hpp"
 #include "net/tcp_responder.hpp"
 #include "probes/tcp/attempt.hpp"
+#include "report/json_report.hpp"
 #include "support/check_runner.hpp"
 #include "support/io_thread.hpp"
 #include "support/netns.hpp"
@@ -81,6 +82,43 @@ TEST_CASE("an open port passes and reports TCP_INFO") {
   CHECK(info["peer_window"].get<long>() > 0);
   CHECK(d["close"] == "fin");
   CHECK(has_phase(r, "connect"));
+}
+
+TEST_CASE("the JSON report writes a connect's evidence part byte for byte as the JSON other readers get") {
+  // A check that cannot connect (error, no close), one that only connects, and
+  // one whose exchange adds members that sort before, among and after the
+  // connect's own (banner_ms, received, responder, sent_bytes).
+  responder_fixture srv;
+  const json checks[] = {
+      {{"probe", "tcp"}, {"target", "127.0.0.1:1"}, {"timeout", "2s"}},
+      {{"probe", "tcp"}, {"target", srv.target()}, {"timeout", "2s"}, {"close", "rst"}},
+      {{"probe", "tcp"},
+       {"target", srv.target()},
+       {"timeout", "2s"},
+       {"responder", true},
+       {"send", {{"text", "ping 42\r\n"}}},
+       {"expect", {{"banner", "^ping"}, {"no_translation", true}}}},
+  };
+  for (const auto& check : checks) {
+    CAPTURE(check.dump());
+    run_result run;
+    run.results.push_back(test::run_check(check, true));
+    const auto& v = run.results[0].addresses.at(0).outcome;
+    REQUIRE(v.part != nullptr);
+    CHECK_FALSE(v.details.contains("syns_sent")); // still the struct, not JSON
+    std::ostringstream direct, materialized;
+    write_json_report(run, direct, {});
+    materialize_evidence(run);
+    CHECK(run.results[0].addresses[0].outcome.part == nullptr);
+    CHECK(run.results[0].addresses[0].outcome.details.contains("syns_sent"));
+    write_json_report(run, materialized, {});
+    CHECK(direct.str() == materialized.str());
+    // nlohmann's layout, and the details in nlohmann's key order
+    const auto document = nlohmann::ordered_json::parse(direct.str());
+    CHECK(direct.str() == document.dump(2) + "\n");
+    const auto details = document["results"][0]["addresses"][0]["details"].dump();
+    CHECK(details == json::parse(details).dump());
+  }
 }
 
 TEST_CASE("a closed port is refused, with the time to the RST") {

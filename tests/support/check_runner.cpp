@@ -8,7 +8,7 @@
 
 namespace edgeprobe::test {
 
-check_result run_check(nlohmann::json check) {
+check_result run_check(nlohmann::json check, bool compact_evidence) {
   if (!check.contains("name")) check["name"] = "check";
   const nlohmann::json suite_doc{{"suite", "test"}, {"checks", nlohmann::json::array({check})}};
   const auto loaded = load_suite_text(suite_doc.dump(), "test-check", EDGEPROBE_SOURCE_DIR, {.probes = builtin_probes()});
@@ -16,6 +16,7 @@ check_result run_check(nlohmann::json check) {
   REQUIRE(loaded.suite);
   run_options options;
   options.handle_signals = false;
+  options.compact_evidence = compact_evidence;
   auto result = run_suite(*loaded.suite, options);
   REQUIRE(result.results.size() == 1);
   return result.results.front();

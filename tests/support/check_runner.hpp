@@ -11,8 +11,9 @@
 namespace edgeprobe::test {
 
 // `check` needs "probe" and "target"; "name" defaults to "check". Fails the test
-// (doctest REQUIRE) if the check does not load.
-check_result run_check(nlohmann::json check);
+// (doctest REQUIRE) if the check does not load. `compact_evidence`: leave the
+// probes' evidence parts in the result, as `run --format json` does.
+check_result run_check(nlohmann::json check, bool compact_evidence = false);
 
 // The evidence of a check that ran against a single address.
 inline const nlohmann::json& details_of(const check_result& r) {

@@ -1,7 +1,7 @@
 // The JSON document's shape (results.md) and redaction of secrets in every output.
 #include "report/human_report.hpp"
 #include "report/json_report.hpp"
-#include "report/json_stream.hpp"
+#include "core/json_stream.hpp"
 #include "report/redact.hpp"
 
 #include <doctest/doctest.h>
@@ -131,6 +131,54 @@ TEST_CASE("a report of many checks, written in blocks on every core, is the one 
     CHECK(parsed["results"][i]["addresses"][0]["port"] == i);
   }
   CHECK(parsed["summary"]["fail"] == 1000);
+}
+
+namespace {
+
+// A part whose members sort among, before and after the details' own, and one
+// that replaces a member of the same key.
+class sample_part final : public evidence_part {
+public:
+  void add_to(nlohmann::json& details) const override {
+    details["b"] = 2;
+    details["d"] = "from the part";
+    details["z"] = {{"x", true}};
+  }
+  void write(json_stream& out, const std::function<void(std::string_view)>& before) const override {
+    before("b");
+    out.key("b");
+    out.value(2LL);
+    before("d");
+    out.key("d");
+    out.value(std::string_view("from the part"));
+    before("z");
+    out.key("z");
+    out.open_object();
+    out.key("x");
+    out.boolean(true);
+    out.close_object();
+  }
+};
+
+} // namespace
+
+TEST_CASE("an evidence part is written among the details as materialize_evidence adds it") {
+  auto run = sample();
+  auto& v = run.results[0].addresses[0].outcome;
+  v.details = {{"a", 1}, {"c \"quoted\"", {1, 2}}, {"d", "replaced"}, {"problems", nlohmann::json::array()},
+               {"\xc3\xa9", 3}};
+  v.part = std::make_shared<sample_part>();
+  run.results[1].outcome.part = std::make_shared<sample_part>(); // details of only the part
+  run.results[1].outcome.details = nlohmann::json::object();
+  std::ostringstream direct, materialized;
+  write_json_report(run, direct, {});
+  materialize_evidence(run);
+  CHECK(v.part == nullptr);
+  CHECK(v.details["d"] == "from the part");
+  write_json_report(run, materialized, {});
+  CHECK(direct.str() == materialized.str());
+  CHECK(direct.str() == nlohmann::ordered_json::parse(direct.str()).dump(2) + "\n");
+  CHECK(direct.str().find("\"replaced\"") == std::string::npos);
 }
 
 TEST_CASE("a piece of a document written apart splices in byte for byte") {

@@ -1,4 +1,4 @@
-#include "report/json_stream.hpp"
+#include "core/json_stream.hpp"
 
 #include <algorithm>
 #include <charconv>

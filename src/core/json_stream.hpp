@@ -53,6 +53,14 @@ public:
   void value(unsigned long long number);
   void value(int number) { value(static_cast<long long>(number)); }
   void null() { buffer_ += "null"; }
+  void boolean(bool b) { buffer_ += b ? "true" : "false"; }
+  // Starts the next member of the open object under a name that may need
+  // escaping (a key from evidence); its value follows.
+  void any_key(std::string_view name) {
+    next_line();
+    value(name);
+    buffer_ += ": ";
+  }
 
   // Writes a piece another stream wrote for this point of the document (see
   // the constructor above); the open container then holds elements.
@@ -75,9 +83,7 @@ private:
     case nlohmann::json::value_t::object:
       open_object();
       for (const auto& [k, member] : v.items()) {
-        next_line();
-        value(std::string_view(k));
-        buffer_ += ": ";
+        any_key(k);
         write_tree(member);
       }
       close_object();
@@ -95,7 +101,7 @@ private:
     case nlohmann::json::value_t::number_unsigned:
       return value(static_cast<unsigned long long>(v.template get<std::uint64_t>()));
     case nlohmann::json::value_t::number_float: return value(v.template get<double>());
-    case nlohmann::json::value_t::boolean: buffer_ += v.template get<bool>() ? "true" : "false"; return;
+    case nlohmann::json::value_t::boolean: return boolean(v.template get<bool>());
     case nlohmann::json::value_t::null: return null();
     default: // binary and discarded values: as nlohmann writes them
       return write_indented(v.dump(indent_step, ' ', false, Json::error_handler_t::replace));
