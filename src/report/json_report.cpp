@@ -49,19 +49,29 @@ void write_details(json_stream& s, const verdict& v) {
   s.key("details");
   if (!v.part) return s.value(v.details); // sorted already: written as it is, not copied
   static const nlohmann::json::object_t none;
-  const auto& own = v.details.is_object() ? v.details.get_ref<const nlohmann::json::object_t&>() : none;
-  auto next = own.begin();
-  s.open_object();
-  v.part->write(s, [&](std::string_view key) {
-    for (; next != own.end() && std::string_view(next->first) < key; ++next) {
-      s.any_key(next->first);
-      s.value(next->second);
+  struct merge {
+    json_stream& s;
+    const nlohmann::json::object_t& own;
+    nlohmann::json::object_t::const_iterator next;
+    void write_before(std::string_view key) {
+      for (; next != own.end() && std::string_view(next->first) < key; ++next) {
+        s.any_key(next->first);
+        s.value(next->second);
+      }
     }
-    if (next != own.end() && next->first == key) ++next; // the part's value replaces it, as in add_to
+  };
+  const auto& own = v.details.is_object() ? v.details.get_ref<const nlohmann::json::object_t&>() : none;
+  merge m{s, own, own.begin()};
+  s.open_object();
+  // One pointer captured: the std::function holds it without allocating.
+  v.part->write(s, [state = &m](std::string_view key) {
+    state->write_before(key);
+    auto& next = state->next;
+    if (next != state->own.end() && next->first == key) ++next; // the part's value replaces it, as in add_to
   });
-  for (; next != own.end(); ++next) {
-    s.any_key(next->first);
-    s.value(next->second);
+  for (; m.next != own.end(); ++m.next) {
+    s.any_key(m.next->first);
+    s.value(m.next->second);
   }
   s.close_object();
 }
@@ -84,7 +94,13 @@ void write_check(json_stream& s, const check_result& c) {
   s.member("name", c.name);
   s.member("probe", c.probe);
   s.member("target", c.target);
-  s.member("tags", nlohmann::json(c.tags));
+  s.key("tags");
+  s.open_array();
+  for (const auto& tag : c.tags) {
+    s.element();
+    s.value(tag);
+  }
+  s.close_array();
   s.member("status", to_string(c.outcome.state));
   nullable(s, "reason", code(c.outcome.why));
   s.member("message", c.outcome.message);
