@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <ctime>
 #include <future>
+#include <optional>
 #include <span>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 namespace edgeprobe {
@@ -53,8 +55,10 @@ void write_details(json_stream& s, const verdict& v) {
     json_stream& s;
     const nlohmann::json::object_t& own;
     nlohmann::json::object_t::const_iterator next;
-    void write_before(std::string_view key) {
-      for (; next != own.end() && std::string_view(next->first) < key; ++next) {
+    // Writes the details' own members that sort before `key`; all that are
+    // left when there is none.
+    void write_until(std::optional<std::string_view> key) {
+      for (; next != own.end() && (!key || std::string_view(next->first) < *key); ++next) {
         s.any_key(next->first);
         s.value(next->second);
       }
@@ -65,14 +69,10 @@ void write_details(json_stream& s, const verdict& v) {
   s.open_object();
   // One pointer captured: the std::function holds it without allocating.
   v.part->write(s, [state = &m](std::string_view key) {
-    state->write_before(key);
-    auto& next = state->next;
-    if (next != state->own.end() && next->first == key) ++next; // the part's value replaces it, as in add_to
+    state->write_until(key);
+    if (state->next != state->own.end() && state->next->first == key) ++state->next; // replaced, as in add_to
   });
-  for (; m.next != own.end(); ++m.next) {
-    s.any_key(m.next->first);
-    s.value(m.next->second);
-  }
+  m.write_until(std::nullopt);
   s.close_object();
 }
 
@@ -141,6 +141,18 @@ std::string render_block(std::span<const check_result> checks, bool continues) {
   return std::move(text).str();
 }
 
+// A block rendered on a thread of its own; here and now when no thread can be
+// had (a container's pids limit), so the report is still written.
+std::future<std::string> render_apart(std::span<const check_result> checks) {
+  try {
+    return std::async(std::launch::async, render_block, checks, true);
+  } catch (const std::system_error&) {
+    std::promise<std::string> rendered;
+    rendered.set_value(render_block(checks, true));
+    return rendered.get_future();
+  }
+}
+
 void write_results(json_stream& s, std::span<const check_result> results) {
   const std::size_t lanes = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
   const auto block = [&](std::size_t from) { return results.subspan(from, std::min(block_size, results.size() - from)); };
@@ -148,7 +160,7 @@ void write_results(json_stream& s, std::span<const check_result> results) {
     std::vector<std::future<std::string>> helpers;
     for (std::size_t from = at + block_size; from < std::min(results.size(), at + lanes * block_size);
          from += block_size)
-      helpers.push_back(std::async(std::launch::async, render_block, block(from), true));
+      helpers.push_back(render_apart(block(from)));
     s.splice(render_block(block(at), at > 0));
     for (auto& h : helpers) s.splice(h.get());
   }
