@@ -8,10 +8,11 @@
 
 namespace edgeprobe {
 
-text_position position_of(std::string_view text, std::size_t offset) {
-  if (offset > text.size()) offset = text.size();
-  text_position at{1, 1};
-  for (std::size_t i = 0; i < offset; ++i) {
+namespace {
+
+// The position of byte `to`, counted on from `at`, the position of byte `from`.
+text_position count_on(std::string_view text, std::size_t from, text_position at, std::size_t to) {
+  for (std::size_t i = from; i < to; ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte == '\n') {
       ++at.line;
@@ -21,6 +22,23 @@ text_position position_of(std::string_view text, std::size_t offset) {
     }
   }
   return at;
+}
+
+} // namespace
+
+text_position position_of(std::string_view text, std::size_t offset) {
+  return count_on(text, 0, {1, 1}, std::min(offset, text.size()));
+}
+
+text_position json_locator::position_at(std::size_t offset) const {
+  offset = std::min(offset, text_.size());
+  if (offset < counted_to_) {
+    counted_to_ = 0;
+    counted_ = {1, 1};
+  }
+  counted_ = count_on(text_, counted_to_, counted_, offset);
+  counted_to_ = offset;
+  return counted_;
 }
 
 std::string child_pointer(std::string_view base, std::string_view key) {
@@ -359,8 +377,8 @@ std::optional<text_position> json_locator::walk(std::string_view pointer, bool a
       whole = true;
     }
   }
-  if (at_key && whole && key_at != std::string_view::npos) return position_of(text, key_at);
-  return position_of(text, value_at);
+  if (at_key && whole && key_at != std::string_view::npos) return position_at(key_at);
+  return position_at(value_at);
 }
 
 std::optional<text_position> json_locator::find(std::string_view pointer, bool at_key) const {
@@ -396,8 +414,8 @@ std::optional<text_position> json_locator::find(std::string_view pointer, bool a
     pointer = slash == std::string_view::npos ? std::string_view() : pointer.substr(slash);
   }
   const node& found = nodes_[at];
-  if (at_key && whole && found.key_at != none) return position_of(text_, found.key_at);
-  return position_of(text_, found.value_at);
+  if (at_key && whole && found.key_at != none) return position_at(found.key_at);
+  return position_at(found.value_at);
 }
 
 } // namespace edgeprobe

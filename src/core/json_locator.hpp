@@ -59,6 +59,8 @@ private:
   std::optional<std::uint32_t> child(const node& parent, std::string_view token) const;
   std::optional<text_position> walk(std::string_view pointer, bool at_key) const; // without the index
   static constexpr int walks_before_index = 8;
+  // position_of, resumed from the last answer when it lies before `offset`.
+  text_position position_at(std::size_t offset) const;
 
   std::string text_;
   std::vector<std::string> duplicates_;
@@ -67,6 +69,10 @@ private:
   mutable int walks_ = 0;
   mutable std::vector<node> nodes_; // nodes_[0] is the document
   mutable std::vector<std::uint32_t> children_;
+  // The last position_at answer: diagnostics come mostly in document order, so
+  // a file with a thousand mistakes is counted through once, not a thousand times.
+  mutable std::size_t counted_to_ = 0;
+  mutable text_position counted_ = {1, 1};
 };
 
 } // namespace edgeprobe

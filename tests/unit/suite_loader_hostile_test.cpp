@@ -205,6 +205,37 @@ TEST_CASE("suite loader: the locator finds keys and values without a pointer str
   CHECK(in_first("/a/1/d/2")->column == 36);
 }
 
+TEST_CASE("suite loader: the locator's positions do not depend on the order it is asked in") {
+  // It counts lines on from its last answer (a file with a thousand mistakes
+  // was once a thousand counts from the start): asked forwards, backwards,
+  // twice at the same place and in a jumbled order, every answer must be a
+  // fresh locator's.
+  std::string text = "{\n";
+  for (int i = 0; i < 60; ++i)
+    text += " \"k" + std::to_string(i) + "\": \"\xc3\xa9t\xc3\xa9\"" + (i % 3 == 2 ? ",\n" : ", ");
+  text += "\"end\": 0}";
+  const json_locator shared(text);
+  std::vector<int> order;
+  for (int i = 0; i < 60; ++i) order.push_back(i);
+  for (int i = 59; i >= 0; --i) order.push_back(i);
+  for (int i = 0; i < 60; ++i) order.push_back((i * 37) % 60);
+  order.push_back(7);
+  order.push_back(7);
+  for (const int i : order) {
+    for (const bool at_key : {false, true}) {
+      const std::string pointer = "/k" + std::to_string(i);
+      CAPTURE(pointer);
+      const auto asked = shared.find(pointer, at_key);
+      const auto fresh = json_locator(text).find(pointer, at_key);
+      REQUIRE(asked);
+      REQUIRE(fresh);
+      CHECK(asked->line == fresh->line);
+      CHECK(asked->column == fresh->column);
+      CHECK(asked->line == 2 + i / 3);
+    }
+  }
+}
+
 TEST_CASE("suite loader: a long key over a wide array costs memory linear in the text") {
   // Pointer strings per value would be 200,000 copies of a 100,000-byte key: 20 GB.
   std::string text = "{\"" + std::string(100000, 'k') + "\": [";
